@@ -1,0 +1,132 @@
+import type { User } from "../domain/user.js";
+import { type AuthError, authError, err, ok, type Result } from "../errors.js";
+import type {
+  Consumer,
+  IdentityUnavailableError,
+  JwtCredential,
+  NewJwtCredential,
+} from "../ports/identity-gateway.js";
+import type { AuthContext } from "./context.js";
+import { newId, randomToken } from "./ids.js";
+
+/** Random bytes in a credential key: 128 bits, base64url, never UUID-shaped (22 characters). */
+const CREDENTIAL_KEY_BYTES = 16;
+/** Random bytes in a credential secret: 256 bits, as RFC 7518 §3.2 asks of an HS256 key. */
+const CREDENTIAL_SECRET_BYTES = 32;
+
+type IdentityDeps = Pick<AuthContext, "identity" | "random" | "settings">;
+
+/** What provisioning produced: the consumer (and whether this call created it) and a credential. */
+export interface Provisioned {
+  readonly consumer: Consumer;
+  readonly consumerCreated: boolean;
+  readonly credential: JwtCredential;
+}
+
+/** Lifts a gateway failure into the use cases' error union. */
+export function unavailable(error: IdentityUnavailableError): AuthError<"identity_unavailable"> {
+  return authError("identity_unavailable", error.message, error.cause);
+}
+
+/** A new credential: a random key (no personal data) and a 256-bit secret. */
+export function newCredential(deps: Pick<AuthContext, "random" | "settings">): NewJwtCredential {
+  return {
+    key: randomToken(deps.random, CREDENTIAL_KEY_BYTES),
+    secret: randomToken(deps.random, CREDENTIAL_SECRET_BYTES),
+    algorithm: deps.settings.algorithm,
+  };
+}
+
+/** Finds the consumer by username, or creates it (adopting one that appears meanwhile). */
+export async function ensureConsumer(
+  deps: Pick<AuthContext, "identity" | "random">,
+  username: string,
+): Promise<Result<{ consumer: Consumer; created: boolean }, AuthError<"identity_unavailable">>> {
+  const found = await deps.identity.findConsumerByUsername(username);
+  if (!found.ok) return err(unavailable(found.error));
+  if (found.value) return ok({ consumer: found.value, created: false });
+  const created = await deps.identity.createConsumer({ id: newId(deps.random), username });
+  if (!created.ok) return err(unavailable(created.error));
+  return ok(created.value);
+}
+
+/**
+ * Gives the user a fresh Kong credential. With a known consumer id the credential is created
+ * there; when that consumer is gone (or no id is known) the consumer is found by username or
+ * created first.
+ */
+export async function provisionCredential(
+  deps: IdentityDeps,
+  username: string,
+  knownConsumerId: string | null,
+): Promise<Result<Provisioned, AuthError<"identity_unavailable">>> {
+  let consumer: Consumer | null = knownConsumerId ? { id: knownConsumerId, username } : null;
+  let consumerCreated = false;
+  // Two rounds at most: the known consumer may have been deleted behind the service's back.
+  for (let round = 0; round < 2; round += 1) {
+    if (!consumer) {
+      const ensured = await ensureConsumer(deps, username);
+      if (!ensured.ok) return ensured;
+      consumer = ensured.value.consumer;
+      consumerCreated = ensured.value.created;
+    }
+    const created = await deps.identity.createCredential(consumer.id, newCredential(deps));
+    if (!created.ok) return err(unavailable(created.error));
+    if (created.value) return ok({ consumer, consumerCreated, credential: created.value });
+    consumer = null;
+  }
+  return err(
+    authError("identity_unavailable", `Kong consumer of '${username}' vanished while provisioning`),
+  );
+}
+
+/**
+ * Makes sure the user's stored credential is live in Kong with the stored secret. When it is
+ * missing or has drifted, a new one is created (and the consumer too, if need be) and saved, so
+ * the token signed next is always accepted at the gateway.
+ */
+export async function ensureLiveCredential(
+  deps: IdentityDeps & Pick<AuthContext, "users">,
+  user: User,
+  now: number,
+): Promise<Result<User, AuthError<"identity_unavailable">>> {
+  const listed = await deps.identity.listCredentials(user.consumerId);
+  if (!listed.ok) return err(unavailable(listed.error));
+  const stored = user.credential;
+  const live = listed.value?.find((credential) => credential.key === stored.key);
+  if (live && live.secret === stored.secret && live.algorithm === stored.algorithm) {
+    return ok(user);
+  }
+  if (live) {
+    // Same key, other secret or algorithm: someone edited it in Kong. It can never verify our
+    // tokens again, so replace it; a failed delete only leaves a credential nobody signs for.
+    await deps.identity.deleteCredential(user.consumerId, live.key);
+  }
+  const provisioned = await provisionCredential(
+    deps,
+    user.username,
+    listed.value === null ? null : user.consumerId,
+  );
+  if (!provisioned.ok) return provisioned;
+  const { consumer, credential } = provisioned.value;
+  const healed: User = {
+    ...user,
+    consumerId: consumer.id,
+    credential: toStoredCredential(credential, deps.settings.algorithm),
+    updatedAt: now,
+  };
+  await deps.users.updateUser(user.id, {
+    consumerId: healed.consumerId,
+    credential: healed.credential,
+    updatedAt: now,
+  });
+  return ok(healed);
+}
+
+/** The stored form of a credential this service created. */
+export function toStoredCredential(
+  credential: JwtCredential,
+  algorithm: AuthContext["settings"]["algorithm"],
+): User["credential"] {
+  return { id: credential.id, key: credential.key, secret: credential.secret, algorithm };
+}
