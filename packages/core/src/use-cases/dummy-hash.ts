@@ -12,6 +12,8 @@ export function dummyHash(hasher: PasswordHasher, random: Random): Promise<strin
   if (!hash) {
     hash = hasher.hash(randomToken(random, 32));
     dummyHashes.set(hasher, hash);
+    // A failed hash must not be remembered: the next signin tries again.
+    hash.catch(() => dummyHashes.delete(hasher));
   }
   return hash;
 }

@@ -1,0 +1,186 @@
+import { err, ok, type RefreshTokenRecord, type UserStore } from "@kong-jwt-auth/core";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { driverErrorCode, storeFault } from "../drizzle/store-fault.js";
+import { toUser, toUserRow } from "../drizzle/user-row.js";
+import { refreshFamilies, refreshTokens, users } from "./schema.js";
+import type { SqliteDatabase } from "./sqlite-database.js";
+
+const STORE = "sqlite user store";
+
+/** Runs a store operation, re-throwing driver faults without query parameters in the message. */
+function guarded<T>(operation: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw storeFault(STORE, operation, error);
+  }
+}
+
+const tokenRecordColumns = {
+  tokenHash: refreshTokens.tokenHash,
+  parentHash: refreshTokens.parentHash,
+  familyId: refreshTokens.familyId,
+  userId: refreshFamilies.userId,
+  successorKey: refreshFamilies.successorKey,
+  expiresAt: refreshFamilies.expiresAt,
+  createdAt: refreshTokens.createdAt,
+  usedAt: refreshTokens.usedAt,
+  revokedAt: refreshFamilies.revokedAt,
+};
+
+/**
+ * The {@link UserStore} over SQLite (better-sqlite3 + drizzle). Build the database with
+ * `openSqliteDatabase` and apply `migrateSqlite` first.
+ *
+ * A rotation is one `BEGIN IMMEDIATE` transaction: it takes the database's write lock before
+ * reading, so two processes on one file serialise on it, and the conditional update
+ * (`used_at IS NULL`, family not revoked) lets exactly one of two rotations of a token win.
+ */
+export function createSqliteUserStore(db: SqliteDatabase): UserStore {
+  return {
+    async findUserByUsername(username) {
+      const row = guarded("findUserByUsername", () =>
+        db.select().from(users).where(eq(users.username, username)).get(),
+      );
+      return row ? toUser(row, STORE) : null;
+    },
+
+    async findUserById(id) {
+      const row = guarded("findUserById", () =>
+        db.select().from(users).where(eq(users.id, id)).get(),
+      );
+      return row ? toUser(row, STORE) : null;
+    },
+
+    async insertUser(user) {
+      try {
+        db.insert(users).values(toUserRow(user)).run();
+        return ok(user);
+      } catch (error) {
+        if (driverErrorCode(error) === "SQLITE_CONSTRAINT_UNIQUE") {
+          // Which unique index failed is only in the message ("… failed: users.username").
+          const taken = guarded("insertUser", () =>
+            db.select({ id: users.id }).from(users).where(eq(users.username, user.username)).get(),
+          );
+          if (taken) {
+            return err({ code: "username_taken", message: "the username is already taken" });
+          }
+        }
+        throw storeFault(STORE, "insertUser", error);
+      }
+    },
+
+    async updateUser(id, update) {
+      guarded("updateUser", () =>
+        db
+          .update(users)
+          .set({
+            passwordHash: update.passwordHash,
+            consumerId: update.consumerId,
+            credentialId: update.credential?.id,
+            credentialKey: update.credential?.key,
+            credentialSecret: update.credential?.secret,
+            credentialAlgorithm: update.credential?.algorithm,
+            updatedAt: update.updatedAt,
+          })
+          .where(eq(users.id, id))
+          .run(),
+      );
+    },
+
+    async createRefreshFamily(family, firstTokenHash) {
+      guarded("createRefreshFamily", () =>
+        db.transaction((tx) => {
+          tx.insert(refreshFamilies)
+            .values({
+              id: family.id,
+              userId: family.userId,
+              successorKey: family.successorKey,
+              expiresAt: family.expiresAt,
+              createdAt: family.createdAt,
+              revokedAt: null,
+            })
+            .run();
+          tx.insert(refreshTokens)
+            .values({
+              tokenHash: firstTokenHash,
+              familyId: family.id,
+              parentHash: null,
+              createdAt: family.createdAt,
+              usedAt: null,
+            })
+            .run();
+        }),
+      );
+    },
+
+    async findRefreshToken(tokenHash): Promise<RefreshTokenRecord | null> {
+      const row = guarded("findRefreshToken", () =>
+        db
+          .select(tokenRecordColumns)
+          .from(refreshTokens)
+          .innerJoin(refreshFamilies, eq(refreshFamilies.id, refreshTokens.familyId))
+          .where(eq(refreshTokens.tokenHash, tokenHash))
+          .get(),
+      );
+      return row ?? null;
+    },
+
+    async rotateRefreshToken({ parentHash, childHash, at }) {
+      return guarded("rotateRefreshToken", () =>
+        db.transaction(
+          (tx) => {
+            const claimed = tx
+              .update(refreshTokens)
+              .set({ usedAt: at })
+              .where(
+                and(
+                  eq(refreshTokens.tokenHash, parentHash),
+                  isNull(refreshTokens.usedAt),
+                  sql`exists (select 1 from ${refreshFamilies} where ${refreshFamilies.id} = ${refreshTokens.familyId} and ${refreshFamilies.revokedAt} is null)`,
+                ),
+              )
+              .returning({ familyId: refreshTokens.familyId })
+              .get();
+            if (!claimed) return false;
+            tx.insert(refreshTokens)
+              .values({
+                tokenHash: childHash,
+                familyId: claimed.familyId,
+                parentHash,
+                createdAt: at,
+                usedAt: null,
+              })
+              .run();
+            return true;
+          },
+          { behavior: "immediate" },
+        ),
+      );
+    },
+
+    async revokeRefreshFamily(familyId, at) {
+      guarded("revokeRefreshFamily", () =>
+        db
+          .update(refreshFamilies)
+          .set({ revokedAt: at })
+          .where(and(eq(refreshFamilies.id, familyId), isNull(refreshFamilies.revokedAt)))
+          .run(),
+      );
+    },
+
+    async revokeUserRefreshFamilies(userId, at) {
+      guarded("revokeUserRefreshFamilies", () =>
+        db
+          .update(refreshFamilies)
+          .set({ revokedAt: at })
+          .where(and(eq(refreshFamilies.userId, userId), isNull(refreshFamilies.revokedAt)))
+          .run(),
+      );
+    },
+
+    async ping() {
+      guarded("ping", () => db.get(sql`select 1`));
+    },
+  };
+}
