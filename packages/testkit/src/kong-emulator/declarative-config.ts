@@ -1,0 +1,507 @@
+/**
+ * Loading of a decK-style declarative file (`_format_version: "3.0"`): services, routes,
+ * plugins (the jwt plugin is emulated, the others are ignored with a warning), consumers
+ * and their jwt_secrets. Every problem is collected and reported at once.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { type FieldErrors, schemaViolationMessage } from "./dao-errors.js";
+import { isValidUuid, newUuid } from "./ids.js";
+import { type JwtPluginConfig, validateJwtConfig } from "./jwt-plugin.js";
+import { createKongModel, type KongConsumer, type KongJwtCredential } from "./model.js";
+import type { Row } from "./schema.js";
+
+/** A service (only what the proxy needs). */
+export interface ServiceConfig {
+  readonly id: string;
+  readonly name: string | null;
+  readonly protocol: "http" | "https";
+  readonly host: string;
+  readonly port: number;
+  /** Path prefix added upstream, `null` when the URL has none. */
+  readonly path: string | null;
+}
+
+/** A route. */
+export interface RouteConfig {
+  readonly id: string;
+  readonly name: string | null;
+  /** Id of the route's service, `null` for a route without one. */
+  readonly serviceId: string | null;
+  readonly paths: readonly string[];
+  readonly methods: readonly string[];
+  readonly hosts: readonly string[];
+  readonly stripPath: boolean;
+  readonly preserveHost: boolean;
+  readonly regexPriority: number;
+}
+
+/** An enabled jwt plugin and where it applies (neither route nor service: global). */
+export interface JwtPluginInstance {
+  readonly id: string;
+  readonly name: "jwt";
+  readonly routeId: string | null;
+  readonly serviceId: string | null;
+  readonly config: JwtPluginConfig;
+}
+
+/** A loaded declarative configuration. */
+export interface DeclarativeConfig {
+  readonly services: readonly ServiceConfig[];
+  readonly routes: readonly RouteConfig[];
+  readonly plugins: readonly JwtPluginInstance[];
+  /** Consumers with ids and timestamps assigned, loaded into the model at start. */
+  readonly consumers: readonly KongConsumer[];
+  readonly jwtSecrets: readonly KongJwtCredential[];
+  /** One line per ignored item (plugins and entities the emulator does not emulate). */
+  readonly warnings: readonly string[];
+}
+
+/** Thrown by {@link loadDeclarativeConfig}; `problems` lists every problem found. */
+export class KongConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[], source = "declarative config") {
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    super(`invalid ${source} (${count}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "KongConfigError";
+    this.problems = problems;
+  }
+}
+
+const SERVICE_FIELDS = new Set([
+  "id",
+  "name",
+  "url",
+  "protocol",
+  "host",
+  "port",
+  "path",
+  "retries",
+  "connect_timeout",
+  "write_timeout",
+  "read_timeout",
+  "tags",
+  "client_certificate",
+  "tls_verify",
+  "tls_verify_depth",
+  "ca_certificates",
+  "enabled",
+  "routes",
+  "plugins",
+  "created_at",
+  "updated_at",
+]);
+const ROUTE_FIELDS = new Set([
+  "id",
+  "name",
+  "protocols",
+  "methods",
+  "hosts",
+  "paths",
+  "headers",
+  "https_redirect_status_code",
+  "regex_priority",
+  "strip_path",
+  "path_handling",
+  "preserve_host",
+  "request_buffering",
+  "response_buffering",
+  "snis",
+  "sources",
+  "destinations",
+  "tags",
+  "service",
+  "plugins",
+  "created_at",
+  "updated_at",
+]);
+const PLUGIN_FIELDS = new Set([
+  "id",
+  "name",
+  "instance_name",
+  "config",
+  "enabled",
+  "protocols",
+  "tags",
+  "route",
+  "service",
+  "consumer",
+  "consumer_group",
+  "ordering",
+  "created_at",
+  "updated_at",
+]);
+const CONSUMER_FIELDS = new Set(["id", "username", "custom_id", "tags", "jwt_secrets", "plugins"]);
+/** Kong entities the file may hold that the emulator does not emulate. */
+const IGNORED_ENTITIES = new Set([
+  "upstreams",
+  "targets",
+  "certificates",
+  "ca_certificates",
+  "snis",
+  "vaults",
+  "consumer_groups",
+  "key_sets",
+  "keys",
+  "acls",
+  "basicauth_credentials",
+  "keyauth_credentials",
+  "hmacauth_credentials",
+  "oauth2_credentials",
+  "mtls_auth_credentials",
+  "filter_chains",
+  "parameters",
+]);
+const TOP_LEVEL = new Set([
+  "_format_version",
+  "_transform",
+  "_comment",
+  "_workspace",
+  "_info",
+  "_konnect",
+  "services",
+  "routes",
+  "plugins",
+  "consumers",
+  "jwt_secrets",
+]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+interface PendingPlugin {
+  readonly where: string;
+  readonly raw: Record<string, unknown>;
+  readonly routeRef: unknown;
+  readonly serviceRef: unknown;
+}
+
+/**
+ * Reads and validates a declarative file. Throws {@link KongConfigError} listing every
+ * problem; the returned config lists ignored items in `warnings`.
+ */
+export function loadDeclarativeConfig(
+  source: { path: string } | { text: string },
+): DeclarativeConfig {
+  let text: string;
+  const label = "path" in source ? source.path : "declarative config";
+  if ("path" in source) {
+    try {
+      text = readFileSync(source.path, "utf8");
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new KongConfigError([`cannot read the file: ${reason}`], label);
+    }
+  } else text = source.text;
+
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new KongConfigError([`not valid YAML or JSON: ${reason}`], label);
+  }
+  if (!isRecord(document)) throw new KongConfigError(["expected a map at the top level"], label);
+
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const version = document._format_version;
+  if (version === undefined) problems.push("_format_version: required field missing");
+  else if (version !== "3.0") {
+    problems.push(`_format_version: expected "3.0" (got ${JSON.stringify(version)})`);
+  }
+  for (const key of Object.keys(document)) {
+    if (IGNORED_ENTITIES.has(key))
+      warnings.push(`ignoring '${key}': not emulated by the Kong emulator`);
+    else if (!TOP_LEVEL.has(key)) problems.push(`${key}: unknown field`);
+  }
+
+  const services: ServiceConfig[] = [];
+  const routes: RouteConfig[] = [];
+  const pending: PendingPlugin[] = [];
+  const serviceNames = new Map<string, string>();
+  const routeNames = new Map<string, string>();
+
+  const unknownFields = (where: string, raw: Record<string, unknown>, allowed: Set<string>) => {
+    for (const key of Object.keys(raw))
+      if (!allowed.has(key)) problems.push(`${where}.${key}: unknown field`);
+  };
+
+  const collectPlugins = (
+    where: string,
+    value: unknown,
+    routeRef: unknown,
+    serviceRef: unknown,
+  ) => {
+    list(value).forEach((raw, index) => {
+      const at = `${where}[${index}]`;
+      if (!isRecord(raw)) problems.push(`${at}: expected a record`);
+      else pending.push({ where: at, raw, routeRef, serviceRef });
+    });
+  };
+
+  const addRoute = (where: string, raw: unknown, serviceId: string | null) => {
+    if (!isRecord(raw)) {
+      problems.push(`${where}: expected a record`);
+      return;
+    }
+    unknownFields(where, raw, ROUTE_FIELDS);
+    const id = typeof raw.id === "string" && isValidUuid(raw.id) ? raw.id.toLowerCase() : newUuid();
+    const name = typeof raw.name === "string" ? raw.name : null;
+    if (name !== null) {
+      if (routeNames.has(name)) problems.push(`${where}.name: duplicate route name '${name}'`);
+      routeNames.set(name, id);
+    }
+    const strings = (field: string): string[] => {
+      const value = raw[field];
+      if (value === undefined || value === null) return [];
+      if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
+        problems.push(`${where}.${field}: expected an array of strings`);
+        return [];
+      }
+      return value as string[];
+    };
+    const paths = strings("paths");
+    paths.forEach((path, index) => {
+      if (path.startsWith("~")) {
+        try {
+          new RegExp(path.slice(1));
+        } catch {
+          problems.push(`${where}.paths[${index}]: invalid regex: '${path.slice(1)}'`);
+        }
+      } else if (!path.startsWith("/")) {
+        problems.push(
+          `${where}.paths[${index}]: should start with: / (fixed path) or ~/ (regex path)`,
+        );
+      }
+    });
+    const methods = strings("methods");
+    const hosts = strings("hosts").map((host) => host.toLowerCase());
+    if (
+      paths.length === 0 &&
+      methods.length === 0 &&
+      hosts.length === 0 &&
+      raw.headers === undefined
+    ) {
+      problems.push(
+        `${where}: must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'`,
+      );
+    }
+    const boolean = (field: string, fallback: boolean): boolean => {
+      const value = raw[field];
+      if (value === undefined) return fallback;
+      if (typeof value !== "boolean") {
+        problems.push(`${where}.${field}: expected a boolean`);
+        return fallback;
+      }
+      return value;
+    };
+    let resolvedService = serviceId;
+    if (raw.service !== undefined && serviceId === null) {
+      const ref = isRecord(raw.service) ? (raw.service.name ?? raw.service.id) : raw.service;
+      const found =
+        typeof ref === "string"
+          ? (serviceNames.get(ref) ?? services.find((s) => s.id === ref)?.id)
+          : undefined;
+      if (found === undefined) problems.push(`${where}.service: no service '${String(ref)}'`);
+      else resolvedService = found;
+    }
+    routes.push({
+      id,
+      name,
+      serviceId: resolvedService,
+      paths,
+      methods: methods.map((method) => method.toUpperCase()),
+      hosts,
+      stripPath: boolean("strip_path", true),
+      preserveHost: boolean("preserve_host", false),
+      regexPriority: typeof raw.regex_priority === "number" ? raw.regex_priority : 0,
+    });
+    collectPlugins(`${where}.plugins`, raw.plugins, { id }, undefined);
+  };
+
+  list(document.services).forEach((raw, index) => {
+    const where = `services[${index}]`;
+    if (!isRecord(raw)) {
+      problems.push(`${where}: expected a record`);
+      return;
+    }
+    unknownFields(where, raw, SERVICE_FIELDS);
+    const id = typeof raw.id === "string" && isValidUuid(raw.id) ? raw.id.toLowerCase() : newUuid();
+    const name = typeof raw.name === "string" ? raw.name : null;
+    if (name !== null) {
+      if (serviceNames.has(name)) problems.push(`${where}.name: duplicate service name '${name}'`);
+      serviceNames.set(name, id);
+    }
+    let protocol = typeof raw.protocol === "string" ? raw.protocol : "http";
+    let host = typeof raw.host === "string" ? raw.host : "";
+    let port = typeof raw.port === "number" ? raw.port : undefined;
+    let path = typeof raw.path === "string" ? raw.path : null;
+    if (typeof raw.url === "string") {
+      try {
+        const url = new URL(raw.url);
+        protocol = url.protocol.replace(/:$/, "");
+        host = url.hostname.replace(/^\[|\]$/g, "");
+        port = url.port === "" ? undefined : Number(url.port);
+        path = /^[a-z]+:\/\/[^/]+\//i.test(raw.url) ? url.pathname : null;
+      } catch {
+        problems.push(`${where}.url: missing host in url`);
+      }
+    } else if (host === "") problems.push(`${where}.host: required field missing`);
+    if (protocol !== "http" && protocol !== "https") {
+      problems.push(`${where}.protocol: only http and https services are emulated`);
+    }
+    services.push({
+      id,
+      name,
+      protocol: protocol === "https" ? "https" : "http",
+      host,
+      port: port ?? (protocol === "https" ? 443 : 80),
+      path,
+    });
+    list(raw.routes).forEach((route, routeIndex) => {
+      addRoute(`${where}.routes[${routeIndex}]`, route, id);
+    });
+    collectPlugins(`${where}.plugins`, raw.plugins, undefined, { id });
+  });
+
+  list(document.routes).forEach((raw, index) => {
+    addRoute(`routes[${index}]`, raw, null);
+  });
+  collectPlugins("plugins", document.plugins, undefined, undefined);
+
+  // Consumers and credentials go through a scratch model, so that they get the same
+  // validation, defaults and unique checks as Admin API writes.
+  const scratch = createKongModel();
+  const consumers: KongConsumer[] = [];
+  const jwtSecrets: KongJwtCredential[] = [];
+  const insertCredential = (where: string, raw: unknown, consumerId: string | undefined) => {
+    if (!isRecord(raw)) {
+      problems.push(`${where}: expected a record`);
+      return;
+    }
+    let owner = consumerId;
+    if (owner === undefined) {
+      const ref = isRecord(raw.consumer)
+        ? (raw.consumer.id ?? raw.consumer.username)
+        : raw.consumer;
+      const found = typeof ref === "string" ? scratch.findConsumer(ref) : null;
+      if (found === null) {
+        problems.push(`${where}.consumer: no consumer '${String(ref)}'`);
+        return;
+      }
+      owner = found.id;
+    }
+    const result = scratch.jwtSecrets.insert({ ...raw, consumer: { id: owner } });
+    if (result.ok) jwtSecrets.push(result.value as unknown as KongJwtCredential);
+    else problems.push(`${where}: ${result.error.message}`);
+  };
+  list(document.consumers).forEach((raw, index) => {
+    const where = `consumers[${index}]`;
+    if (!isRecord(raw)) {
+      problems.push(`${where}: expected a record`);
+      return;
+    }
+    for (const key of Object.keys(raw)) {
+      if (IGNORED_ENTITIES.has(key))
+        warnings.push(`ignoring '${where}.${key}': not emulated by the Kong emulator`);
+      else if (!CONSUMER_FIELDS.has(key)) problems.push(`${where}.${key}: unknown field`);
+    }
+    const input: Row = {};
+    for (const field of ["id", "username", "custom_id", "tags"]) {
+      if (raw[field] !== undefined) input[field] = raw[field];
+    }
+    const result = scratch.consumers.insert(input);
+    if (!result.ok) {
+      problems.push(`${where}: ${result.error.message}`);
+      return;
+    }
+    const consumer = result.value as unknown as KongConsumer;
+    consumers.push(consumer);
+    list(raw.jwt_secrets).forEach((credential, credentialIndex) => {
+      insertCredential(`${where}.jwt_secrets[${credentialIndex}]`, credential, consumer.id);
+    });
+    list(raw.plugins).forEach((plugin, pluginIndex) => {
+      const name = isRecord(plugin) ? String(plugin.name) : "?";
+      if (name === "jwt")
+        problems.push(
+          `${where}.plugins[${pluginIndex}]: consumer: value must be null (the jwt plugin cannot be scoped to a consumer)`,
+        );
+      else
+        warnings.push(
+          `ignoring plugin '${name}' at ${where}.plugins[${pluginIndex}]: not emulated by the Kong emulator`,
+        );
+    });
+  });
+  list(document.jwt_secrets).forEach((raw, index) => {
+    insertCredential(`jwt_secrets[${index}]`, raw, undefined);
+  });
+
+  const plugins: JwtPluginInstance[] = [];
+  const scopes = new Set<string>();
+  for (const plugin of pending) {
+    const { raw, where } = plugin;
+    const name = raw.name;
+    if (typeof name !== "string") {
+      problems.push(`${where}.name: required field missing`);
+      continue;
+    }
+    if (name !== "jwt") {
+      warnings.push(`ignoring plugin '${name}' at ${where}: not emulated by the Kong emulator`);
+      continue;
+    }
+    for (const key of Object.keys(raw))
+      if (!PLUGIN_FIELDS.has(key)) problems.push(`${where}.${key}: unknown field`);
+    if (raw.consumer !== undefined && raw.consumer !== null) {
+      problems.push(
+        `${where}.consumer: value must be null (the jwt plugin cannot be scoped to a consumer)`,
+      );
+    }
+    const resolveRef = (
+      value: unknown,
+      names: Map<string, string>,
+      ids: readonly { id: string }[],
+      kind: string,
+    ): string | null | undefined => {
+      if (value === undefined || value === null) return null;
+      const ref = isRecord(value) ? (value.id ?? value.name) : value;
+      if (typeof ref !== "string") return undefined;
+      const found = names.get(ref) ?? ids.find((item) => item.id === ref.toLowerCase())?.id;
+      if (found === undefined) problems.push(`${where}.${kind}: no ${kind} '${ref}'`);
+      return found;
+    };
+    const routeId = resolveRef(plugin.routeRef ?? raw.route, routeNames, routes, "route");
+    const serviceId = resolveRef(
+      plugin.serviceRef ?? raw.service,
+      serviceNames,
+      services,
+      "service",
+    );
+    const validated = validateJwtConfig(raw.config);
+    if (!validated.ok) {
+      problems.push(`${where} (jwt): ${schemaViolationMessage(validated.errors as FieldErrors)}`);
+      continue;
+    }
+    if (routeId === undefined || serviceId === undefined) continue;
+    const scope = `${routeId ?? "*"}|${serviceId ?? "*"}`;
+    if (scopes.has(scope))
+      problems.push(`${where}: a jwt plugin is already configured on this scope`);
+    scopes.add(scope);
+    if (raw.enabled === false) continue;
+    plugins.push({
+      id: typeof raw.id === "string" && isValidUuid(raw.id) ? raw.id.toLowerCase() : newUuid(),
+      name: "jwt",
+      routeId,
+      serviceId,
+      config: validated.config,
+    });
+  }
+
+  if (problems.length > 0) throw new KongConfigError(problems, label);
+  return { services, routes, plugins, consumers, jwtSecrets, warnings };
+}

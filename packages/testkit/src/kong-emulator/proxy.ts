@@ -1,0 +1,329 @@
+/**
+ * The proxy listener: route matching, the jwt plugin, and forwarding to the upstream with
+ * the headers Kong adds (`kong/runloop/handler.lua`), plus Kong's own error responses
+ * (`kong/pdk/response.lua` `error`, `kong/error_handlers.lua`).
+ */
+import { randomBytes } from "node:crypto";
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { HEADERS, JSON_CONTENT_TYPE, SERVER_HEADER } from "./constants.js";
+import type { DeclarativeConfig, JwtPluginInstance, ServiceConfig } from "./declarative-config.js";
+import { type PluginRequest, runJwtPlugin, type WwwAuthenticateFormat } from "./jwt-plugin.js";
+import { kongJson } from "./kong-json.js";
+import type { KongModel } from "./model.js";
+import { parsePairs } from "./request-args.js";
+import { createRouter, upstreamPath } from "./router.js";
+
+/** Options of {@link createProxyHandler}. */
+export interface ProxyOptions {
+  readonly model: KongModel;
+  readonly config: DeclarativeConfig;
+  /** Replaces every service's URL (protocol, host, port and path). */
+  readonly upstream?: string;
+  readonly wwwAuthenticate?: WwwAuthenticateFormat;
+}
+
+/** A node:http request listener. */
+export type ProxyHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+]);
+
+const MIME_TYPES: Record<string, string> = {
+  "application/json": JSON_CONTENT_TYPE,
+  "text/html": "text/html; charset=utf-8",
+  "text/plain": "text/plain; charset=utf-8",
+  "application/xml": "application/xml; charset=utf-8",
+  application: JSON_CONTENT_TYPE,
+  text: "text/plain; charset=utf-8",
+};
+
+/** `get_response_type`: the MIME type of an error body, negotiated from `Accept`. */
+export function responseTypeFor(accept: string | undefined): string {
+  let chosen = JSON_CONTENT_TYPE;
+  if (accept === undefined) return chosen;
+  let best = 0;
+  for (const part of accept.split(",")) {
+    const match =
+      /^\s*((?:[a-z0-9][a-z0-9\-!#$&^_+.]+|\*)\/(?:[a-z0-9][a-z0-9\-!#$&^_+.]+|\*))\s*(?:;\s*q=([0-9.]+))?/i.exec(
+        part,
+      );
+    if (match === null) continue;
+    const mediaType = (match[1] ?? "").toLowerCase();
+    const quality = match[2] === undefined ? 1 : Number(match[2]);
+    if (!(quality > best)) continue;
+    best = quality;
+    const [type, subtype] = mediaType.split("/");
+    if (subtype === "*")
+      chosen = type === "*" ? JSON_CONTENT_TYPE : (MIME_TYPES[type ?? ""] ?? chosen);
+    else chosen = MIME_TYPES[mediaType] ?? JSON_CONTENT_TYPE;
+  }
+  return chosen;
+}
+
+/** Kong's built-in error templates (`kong/tools/http.lua`). */
+export function errorBody(mimeType: string, message: string, requestId: string): string {
+  if (mimeType.startsWith("text/html")) {
+    return `<!doctype html>\n<html>\n  <head>\n    <meta charset="utf-8">\n    <title>Error</title>\n  </head>\n  <body>\n    <h1>Error</h1>\n    <p>${message}.</p>\n    <p>request_id: ${requestId}</p>\n  </body>\n</html>\n`;
+  }
+  if (mimeType.startsWith("application/xml")) {
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<error>\n  <message>${message}</message>\n  <requestid>${requestId}</requestid>\n</error>\n`;
+  }
+  if (mimeType.startsWith("text/plain")) return `${message}\nrequest_id: ${requestId}\n`;
+  return `{\n  "message":"${message}",\n  "request_id":"${requestId}"\n}`;
+}
+
+function firstHeader(req: IncomingMessage, name: string): string | undefined {
+  const key = name.toLowerCase().replace(/_/g, "-");
+  return req.headersDistinct[key]?.[0];
+}
+
+function cookieOf(req: IncomingMessage, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const line of req.headersDistinct.cookie ?? []) {
+    for (const part of line.split(";")) {
+      const eq = part.indexOf("=");
+      if (eq === -1) continue;
+      if (part.slice(0, eq).trim().toLowerCase() === wanted) return part.slice(eq + 1).trim();
+    }
+  }
+  return undefined;
+}
+
+function queryOf(rawQuery: string): Map<string, (string | true)[]> {
+  const query = new Map<string, (string | true)[]>();
+  for (const [name, value] of parsePairs(rawQuery)) {
+    const values = query.get(name);
+    if (values === undefined) query.set(name, [value]);
+    else values.push(value);
+  }
+  return query;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function serviceFor(service: ServiceConfig, upstream: URL | undefined): ServiceConfig {
+  if (upstream === undefined) return service;
+  const protocol = upstream.protocol === "https:" ? "https" : "http";
+  return {
+    ...service,
+    protocol,
+    host: upstream.hostname.replace(/^\[|\]$/g, ""),
+    port: upstream.port === "" ? (protocol === "https" ? 443 : 80) : Number(upstream.port),
+    path: upstream.pathname === "/" && !upstream.href.endsWith("/") ? null : upstream.pathname,
+  };
+}
+
+/** The jwt plugin that applies: route-scoped beats service-scoped beats global. */
+function jwtPluginFor(
+  plugins: readonly JwtPluginInstance[],
+  routeId: string,
+  serviceId: string | null,
+): JwtPluginInstance | undefined {
+  return (
+    plugins.find((p) => p.routeId === routeId && p.serviceId === null) ??
+    plugins.find((p) => p.routeId === routeId && p.serviceId === serviceId) ??
+    plugins.find((p) => p.routeId === null && serviceId !== null && p.serviceId === serviceId) ??
+    plugins.find((p) => p.routeId === null && p.serviceId === null)
+  );
+}
+
+/** Creates the proxy's request listener. */
+export function createProxyHandler(options: ProxyOptions): ProxyHandler {
+  const router = createRouter(options.config);
+  const upstreamOverride = options.upstream === undefined ? undefined : new URL(options.upstream);
+
+  return (req, res) => {
+    const started = Date.now();
+    const requestId = randomBytes(16).toString("hex");
+
+    const sendKong = (status: number, body: string, headers: Record<string, string> = {}) => {
+      res.statusCode = status;
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      res.setHeader("Content-Length", Buffer.byteLength(body));
+      res.setHeader(HEADERS.responseLatency, String(Date.now() - started));
+      res.setHeader("Server", SERVER_HEADER);
+      res.setHeader(HEADERS.requestId, requestId);
+      res.end(req.method === "HEAD" ? undefined : body);
+    };
+    const sendError = (status: number, message: string, negotiateFromContentType: boolean) => {
+      const accept =
+        firstHeader(req, "accept") ??
+        (negotiateFromContentType ? firstHeader(req, "content-type") : undefined);
+      const mime = responseTypeFor(accept);
+      sendKong(status, errorBody(mime, message, requestId), { "Content-Type": mime });
+    };
+
+    const rawUrl = req.url ?? "/";
+    const queryAt = rawUrl.indexOf("?");
+    const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+    const rawQuery = queryAt === -1 ? "" : rawUrl.slice(queryAt + 1);
+    const hostHeader = req.headers.host ?? "";
+    const method = req.method ?? "GET";
+    const match = router.match({ method, host: hostHeader, path });
+    if (match === null) {
+      sendError(404, "no Route matched with those values", false);
+      return;
+    }
+
+    const upstreamHeaders: Record<string, string | null> = {};
+    const plugin = jwtPluginFor(options.config.plugins, match.route.id, match.route.serviceId);
+    if (plugin !== undefined) {
+      const pluginRequest: PluginRequest = {
+        method,
+        query: queryOf(rawQuery),
+        header: (name) => firstHeader(req, name),
+        cookie: (name) => cookieOf(req, name),
+      };
+      const outcome = runJwtPlugin(options.model, plugin.config, pluginRequest, {
+        ...(options.wwwAuthenticate === undefined
+          ? {}
+          : { wwwAuthenticate: options.wwwAuthenticate }),
+      });
+      if (outcome.kind === "rejected") {
+        const headers: Record<string, string> = { "Content-Type": JSON_CONTENT_TYPE };
+        if (outcome.wwwAuthenticate !== undefined)
+          headers["WWW-Authenticate"] = outcome.wwwAuthenticate;
+        sendKong(outcome.status, kongJson(outcome.body), headers);
+        return;
+      }
+      if (outcome.kind === "error") {
+        sendError(500, "An unexpected error occurred", true);
+        return;
+      }
+      if (outcome.kind === "authenticated") Object.assign(upstreamHeaders, outcome.upstreamHeaders);
+    }
+
+    if (match.service === null) {
+      // A route without a service has nowhere to go; Kong answers 503 in that case.
+      sendError(503, "The upstream server is currently unavailable", true);
+      return;
+    }
+    const service = serviceFor(match.service, upstreamOverride);
+    let upstreamUri = upstreamPath(match, path, service.path);
+    if (queryAt !== -1) upstreamUri += `?${rawQuery}`;
+
+    readBody(req).then(
+      (body) => {
+        const remote = req.socket.remoteAddress ?? "127.0.0.1";
+        const host = hostHeader.replace(/:\d+$/, "").toLowerCase();
+        const cleared = new Set(Object.keys(upstreamHeaders).map((name) => name.toLowerCase()));
+        const overridden = new Set([
+          "host",
+          "content-length",
+          "x-forwarded-for",
+          "x-forwarded-proto",
+          "x-forwarded-host",
+          "x-forwarded-port",
+          "x-forwarded-path",
+          "x-forwarded-prefix",
+          "x-real-ip",
+          "via",
+          "x-kong-request-id",
+        ]);
+        const headers: [string, string][] = [];
+        const raw = req.rawHeaders;
+        for (let i = 0; i + 1 < raw.length; i += 2) {
+          const name = raw[i] ?? "";
+          const lower = name.toLowerCase();
+          if (HOP_BY_HOP.has(lower) || overridden.has(lower) || cleared.has(lower)) continue;
+          headers.push([name, raw[i + 1] ?? ""]);
+        }
+        const defaultPort = service.protocol === "https" ? 443 : 80;
+        const upstreamHost = match.route.preserveHost
+          ? hostHeader
+          : service.port === defaultPort
+            ? service.host
+            : `${service.host}:${service.port}`;
+        headers.push(["Host", upstreamHost]);
+        const forwardedFor = req.headers["x-forwarded-for"];
+        headers.push([
+          "X-Forwarded-For",
+          forwardedFor === undefined ? remote : `${forwardedFor}, ${remote}`,
+        ]);
+        headers.push(["X-Forwarded-Proto", "http"]);
+        headers.push(["X-Forwarded-Host", host]);
+        headers.push(["X-Forwarded-Port", String(req.socket.localPort ?? "")]);
+        headers.push(["X-Forwarded-Path", path]);
+        if (match.prefix !== null && match.prefix !== "/") {
+          headers.push(["X-Forwarded-Prefix", match.prefix]);
+        }
+        headers.push(["X-Real-IP", remote]);
+        const via = req.headers.via;
+        headers.push([
+          "Via",
+          via === undefined ? `1.1 ${SERVER_HEADER}` : `${via}, 1.1 ${SERVER_HEADER}`,
+        ]);
+        headers.push([HEADERS.requestId, requestId]);
+        for (const [name, value] of Object.entries(upstreamHeaders)) {
+          if (value !== null) headers.push([name, value]);
+        }
+        if (body.length > 0 || req.headers["content-length"] !== undefined) {
+          headers.push(["Content-Length", String(body.length)]);
+        }
+
+        const sentAt = Date.now();
+        const send = service.protocol === "https" ? httpsRequest : httpRequest;
+        const upstream = send({
+          host: service.host,
+          port: service.port,
+          method,
+          path: upstreamUri,
+          headers: headers.flat(),
+          setHost: false,
+        });
+        upstream.on("response", (upstreamRes) => {
+          const waited = Date.now() - sentAt;
+          res.statusCode = upstreamRes.statusCode ?? 502;
+          const rawOut = upstreamRes.rawHeaders;
+          let upstreamVia: string | undefined;
+          let hasServer = false;
+          for (let i = 0; i + 1 < rawOut.length; i += 2) {
+            const name = rawOut[i] ?? "";
+            const lower = name.toLowerCase();
+            if (HOP_BY_HOP.has(lower)) continue;
+            if (lower === "via") {
+              upstreamVia = rawOut[i + 1];
+              continue;
+            }
+            if (lower === "server") hasServer = true;
+            res.appendHeader(name, rawOut[i + 1] ?? "");
+          }
+          res.setHeader(HEADERS.upstreamLatency, String(waited));
+          res.setHeader(HEADERS.proxyLatency, String(sentAt - started));
+          res.setHeader(
+            "Via",
+            upstreamVia === undefined
+              ? `1.1 ${SERVER_HEADER}`
+              : `${upstreamVia}, 1.1 ${SERVER_HEADER}`,
+          );
+          if (!hasServer) res.setHeader("Server", SERVER_HEADER);
+          res.setHeader(HEADERS.requestId, requestId);
+          upstreamRes.pipe(res);
+        });
+        upstream.on("error", () => {
+          if (res.headersSent) res.destroy();
+          else sendError(502, "An invalid response was received from the upstream server", true);
+        });
+        upstream.end(body);
+      },
+      () => {
+        res.destroy();
+      },
+    );
+  };
+}
