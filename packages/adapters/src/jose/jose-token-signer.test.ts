@@ -42,4 +42,30 @@ describe("jose token signer reasons", () => {
     const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString());
     expect(payload).not.toHaveProperty("nbf");
   });
+
+  it("keeps signing and verifying right for more users than its key cache holds", async () => {
+    const keys = Array.from(
+      { length: 1100 },
+      (_, i): SigningKey => ({
+        ...KEY,
+        secret: `${KEY.secret}-${i}`,
+      }),
+    );
+    const tokens = await Promise.all(keys.map((key) => signer.sign(CLAIMS, key)));
+    // The first keys were evicted by now: they must be imported again, and still match.
+    for (const i of [0, 1, 1099]) {
+      const key = keys[i] ?? KEY;
+      expect((await signer.verify(tokens[i] ?? "", key, NOW_S * 1000)).ok).toBe(true);
+      const other = keys[(i + 1) % keys.length] ?? KEY;
+      expect((await signer.verify(tokens[i] ?? "", other, NOW_S * 1000)).ok).toBe(false);
+    }
+  });
+
+  it("tells the algorithms of one secret apart", async () => {
+    const token = await signer.sign(CLAIMS, { ...KEY, algorithm: "HS384" });
+    expect((await signer.verify(token, { ...KEY, algorithm: "HS384" }, NOW_S * 1000)).ok).toBe(
+      true,
+    );
+    expect((await signer.verify(token, KEY, NOW_S * 1000)).ok).toBe(false);
+  });
 });
