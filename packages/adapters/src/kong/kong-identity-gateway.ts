@@ -103,7 +103,9 @@ function createSender(transport: KongTransport): (call: Call) => Promise<Sent> {
           statusCodes: RETRIED_STATUSES,
           afterStatusCodes: [429, 503],
           maxRetryAfter: BACKOFF_LIMIT_MS,
-          retryOnTimeout: true,
+          // A timed-out attempt has already spent the whole timeout: retrying it would multiply
+          // the wait of a client whose Kong hangs. Fast failures (refused, reset, 5xx) retry.
+          retryOnTimeout: false,
           delay: (attempt) => retryDelayMs * 2 ** (attempt - 1),
           // "Equal jitter": at least half the backoff, so retries stay spaced but not in step.
           jitter: (delay) => delay / 2 + (Math.random() * delay) / 2,
@@ -130,8 +132,8 @@ function createSender(transport: KongTransport): (call: Call) => Promise<Sent> {
 /**
  * The {@link IdentityGateway} over Kong's Admin API (kong-contract §2–§3), with ky.
  *
- * Every call has a timeout (default 2 s per attempt) and bounded retries with exponential backoff
- * and jitter on network errors, timeouts, 408/429 and 5xx. All calls are idempotent: the two
+ * Every call has a timeout (default 2 s, not retried, so a hung Kong costs a caller one timeout)
+ * and bounded retries with exponential backoff and jitter on network errors, 408/429 and 5xx. All calls are idempotent: the two
  * POSTs carry the consumer id and credential key the service chose, and a retry that finds its
  * own earlier write (409, or a primary-key violation) recovers it. Any fault, refusal or
  * malformed answer becomes an `identity_unavailable` value naming the call and the reason; no
