@@ -123,3 +123,28 @@ describe("Kong Admin API emulator options", () => {
     expect(await reply.text()).toContain('"username":"a\\/b"');
   });
 });
+
+describe("Kong Admin API emulator /config", () => {
+  // kong/api/routes/config.lua: a database-backed Kong refuses declarative reloads.
+  it.each([
+    ["GET", undefined, undefined],
+    ["POST", "application/json", '{"_format_version":"3.0"}'],
+    ["POST", "application/yaml", '_format_version: "3.0"\n'],
+  ])(
+    "answers %s /config (%s) with 400 when Kong uses a database",
+    async (method, contentType, body) => {
+      const api = createAdminApi(createKongModel());
+      const reply = await api(
+        new Request("http://kong-admin.test:8001/config", {
+          method,
+          ...(contentType === undefined ? {} : { headers: { "Content-Type": contentType } }),
+          ...(body === undefined ? {} : { body }),
+        }),
+      );
+      expect(reply.status).toBe(400);
+      expect(await reply.text()).toBe(
+        '{"message":"this endpoint is only available when Kong is configured to not use a database"}',
+      );
+    },
+  );
+});

@@ -7,6 +7,7 @@
 import { hostname as osHostname } from "node:os";
 import { JSON_CONTENT_TYPE, KONG_VERSION, SERVER_HEADER } from "./constants.js";
 import { type DaoError, httpStatusOf, invalidOptions, invalidSize } from "./dao-errors.js";
+import { invalidateCache, probeCache } from "./entity-cache.js";
 import { isValidUuid, newUuid } from "./ids.js";
 import { kongJson } from "./kong-json.js";
 import type { DaoResult, EntityDao, KongModel, Lookup, Page } from "./model.js";
@@ -58,6 +59,12 @@ interface Reply {
 const NOT_FOUND: Reply = { status: 404, body: { message: "Not found" } };
 const METHOD_NOT_ALLOWED: Reply = { status: 405, body: { message: "Method not allowed" } };
 const UNEXPECTED: Reply = { status: 500, body: { message: "An unexpected error occurred" } };
+const CONFIG_NEEDS_DBLESS: Reply = {
+  status: 400,
+  body: {
+    message: "this endpoint is only available when Kong is configured to not use a database",
+  },
+};
 
 function ok(body: Json): Reply {
   return { status: 200, body };
@@ -272,6 +279,40 @@ export function createAdminApi(model: KongModel, options: AdminApiOptions = {}):
       },
     },
     {
+      // `kong/api/routes/cache.lua`: what the proxy has cached (04-invalidations_spec polls it).
+      pattern: ["cache", ":"],
+      bodySpec: {},
+      methods: {
+        GET: ({ params }) => {
+          const value = probeCache(model, unescapeUri(params[0] ?? ""));
+          return value === null ? NOT_FOUND : ok(value);
+        },
+        DELETE: ({ params }) => {
+          invalidateCache(model, unescapeUri(params[0] ?? ""));
+          return { status: 204 };
+        },
+      },
+    },
+    {
+      pattern: ["cache"],
+      bodySpec: {},
+      methods: {
+        DELETE: () => {
+          invalidateCache(model);
+          return { status: 204 };
+        },
+      },
+    },
+    {
+      // `kong/api/routes/config.lua`: only DB-less Kong reloads its configuration.
+      pattern: ["config"],
+      bodySpec: {},
+      methods: {
+        GET: () => (options.dbless === true ? NOT_FOUND : CONFIG_NEEDS_DBLESS),
+        POST: () => (options.dbless === true ? NOT_FOUND : CONFIG_NEEDS_DBLESS),
+      },
+    },
+    {
       pattern: ["consumers"],
       bodySpec: CONSUMER_INFER,
       methods: {
@@ -450,7 +491,11 @@ export function createAdminApi(model: KongModel, options: AdminApiOptions = {}):
       };
     }
     let args: Row = {};
-    if (method === "POST" || method === "PUT" || method === "PATCH") {
+    const contentType = request.headers.get("content-type") ?? "";
+    const yamlOnConfig =
+      route.pattern[0] === "config" &&
+      (contentType.startsWith("application/yaml") || contentType.startsWith("text/yaml"));
+    if ((method === "POST" || method === "PUT" || method === "PATCH") && !yamlOnConfig) {
       const body = await readBodyArgs(request, route.bodySpec);
       if (body.kind === "unsupported-media-type") return { status: 415 };
       if (body.kind === "bad-json")

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCliArgs } from "./cli-args.js";
@@ -106,5 +107,32 @@ describe("kong-emulator CLI", () => {
     expect(await exitOf(child)).toBe(2);
     expect(err).toContain("does-not-exist.yaml");
     expect(err).toContain("cannot read the file");
+  }, 20_000);
+
+  it("exits non-zero naming the listener when a port is already in use", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const address = blocker.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    try {
+      const child = run([
+        "--config",
+        "kong.yaml",
+        "--admin-port",
+        String(port),
+        "--proxy-port",
+        "0",
+      ]);
+      let err = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        err += chunk.toString();
+      });
+      expect(await exitOf(child)).toBe(2);
+      expect(err).toBe(
+        `kong-emulator: cannot start: admin port 127.0.0.1:${port} is already in use\n`,
+      );
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   }, 20_000);
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { KongConfigError, loadDeclarativeConfig } from "./declarative-config.js";
+import { KongConfigError, loadDeclarativeConfig, migratePath } from "./declarative-config.js";
 import { DEFAULT_JWT_CONFIG } from "./jwt-plugin.js";
 
 function problemsOf(text: string): readonly string[] {
@@ -69,7 +69,7 @@ jwt_secrets:
   });
 
   it("lists every problem of a bad file in one KongConfigError", () => {
-    const problems = problemsOf(`_format_version: "2.1"
+    const problems = problemsOf(`_format_version: "4.0"
 services:
   - name: a
     url: http://127.0.0.1:3000
@@ -94,7 +94,7 @@ consumers:
   - username: bob
 `);
     expect(problems).toEqual([
-      '_format_version: expected "3.0" (got "2.1")',
+      '_format_version: expected one of: 1.1, 2.1, 3.0 (got "4.0")',
       "services[0].routes[1].name: duplicate route name 'dup'",
       "services[0].routes[1].paths[0]: should start with: / (fixed path) or ~/ (regex path)",
       `consumers[1]: UNIQUE violation detected on '{username="bob"}'`,
@@ -140,5 +140,85 @@ plugins: [{ name: prometheus }]
     const broken = join(dir, "broken.yaml");
     writeFileSync(broken, "services: [\n");
     expect(() => loadDeclarativeConfig({ path: broken })).toThrow(/not valid YAML or JSON/);
+  });
+});
+
+describe("loadDeclarativeConfig: shapes Kong's declarative schema accepts", () => {
+  // kong/db/schema/others/declarative_config.lua: one_of {"1.1", "2.1", "3.0"}, and
+  // kong/db/declarative/migrations/route_path.lua migrates 1.1/2.1 paths to 3.0.
+  it.each(["1.1", "2.1"])(
+    "loads _format_version %s and turns its regex paths into ~ paths",
+    (version) => {
+      const config = loadDeclarativeConfig({
+        text: `_format_version: "${version}"
+services:
+  - name: s
+    url: http://127.0.0.1:3000
+    routes:
+      - name: r
+        paths: [/plain/path, "/users/\\\\d+", /a//b]
+`,
+      });
+      expect(config.routes[0]?.paths).toEqual(["/plain/path", "~/users/\\d+", "/a/b"]);
+    },
+  );
+
+  it("migrates a 1.1 path like Kong's migrate_path_280_300", () => {
+    expect(migratePath("/foo%2Dbar")).toBe("/foo-bar");
+    expect(migratePath("/x/./y/../z")).toBe("/x/z");
+    expect(migratePath("/v(1|2)%2E")).toBe("~/v(1|2)\\.");
+  });
+
+  it("accepts _comment and _ignore on the file and on every entity", () => {
+    const config = loadDeclarativeConfig({
+      text: `_format_version: "3.0"
+_comment: top
+_ignore: [x]
+services:
+  - name: s
+    _comment: a service
+    url: http://127.0.0.1:3000
+    routes:
+      - name: r
+        _ignore: [y]
+        hosts: [jwt1.test]
+        plugins: [{ name: jwt, _comment: p }]
+consumers:
+  - username: bob
+    _comment: c
+    jwt_secrets: [{ key: k, _comment: j }]
+`,
+    });
+    expect(config.jwtSecrets.map((credential) => credential.key)).toEqual(["k"]);
+    expect(config.plugins).toHaveLength(1);
+  });
+
+  it("loads key-auth plugins and keyauth_credentials, nested and top-level", () => {
+    const config = loadDeclarativeConfig({
+      text: `_format_version: "3.0"
+services:
+  - name: s
+    url: http://127.0.0.1:3000
+    routes:
+      - name: r
+        hosts: [logical-and.test]
+        plugins: [{ name: jwt }, { name: key-auth, config: { hide_credentials: true } }]
+consumers:
+  - username: Mickey
+    keyauth_credentials: [{ key: Mouse }]
+  - username: Aladdin
+keyauth_credentials:
+  - consumer: Aladdin
+    key: Lamp
+`,
+    });
+    expect(config.keyAuthCredentials?.map((credential) => credential.key)).toEqual([
+      "Mouse",
+      "Lamp",
+    ]);
+    expect(config.extraPlugins).toMatchObject([
+      { name: "key-auth", config: { key_names: ["apikey"], hide_credentials: true } },
+    ]);
+    expect(config.warnings).toEqual([]);
   });
 });

@@ -6,8 +6,13 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { type FieldErrors, schemaViolationMessage } from "./dao-errors.js";
-import { isValidUuid, newUuid } from "./ids.js";
+import { isValidUuid, newUuid, randomKongString } from "./ids.js";
 import { type JwtPluginConfig, validateJwtConfig } from "./jwt-plugin.js";
+import {
+  type KeyAuthPluginConfig,
+  type KongKeyAuthCredential,
+  validateKeyAuthConfig,
+} from "./key-auth.js";
 import { createKongModel, type KongConsumer, type KongJwtCredential } from "./model.js";
 import type { Row } from "./schema.js";
 
@@ -55,6 +60,69 @@ export interface DeclarativeConfig {
   readonly jwtSecrets: readonly KongJwtCredential[];
   /** One line per ignored item (plugins and entities the emulator does not emulate). */
   readonly warnings: readonly string[];
+  /** The other plugins the proxy runs (`key-auth`, Kong's test plugin `ctx-checker`). */
+  readonly extraPlugins?: readonly ExtraPluginInstance[];
+  /** `keyauth_credentials` of the file (nested under consumers or top-level). */
+  readonly keyAuthCredentials?: readonly KongKeyAuthCredential[];
+}
+
+/**
+ * Config of Kong's test plugin `ctx-checker` (`spec/fixtures/custom_plugins`), which Kong's
+ * jwt tests use to read `kong.ctx.shared.authenticated_jwt_token` back in a response header.
+ */
+export interface CtxCheckerConfig {
+  readonly ctx_kind: string;
+  readonly ctx_check_field: string | null;
+  readonly ctx_check_value: string | null;
+}
+
+/** A plugin other than jwt that the proxy runs, and where it applies. */
+export type ExtraPluginInstance =
+  | {
+      readonly id: string;
+      readonly name: "key-auth";
+      readonly routeId: string | null;
+      readonly serviceId: string | null;
+      readonly config: KeyAuthPluginConfig;
+    }
+  | {
+      readonly id: string;
+      readonly name: "ctx-checker";
+      readonly routeId: string | null;
+      readonly serviceId: string | null;
+      readonly config: CtxCheckerConfig;
+    };
+
+const CTX_CHECKER_FIELDS = new Set([
+  "ctx_set_field",
+  "ctx_set_value",
+  "ctx_set_array",
+  "ctx_check_field",
+  "ctx_check_value",
+  "ctx_check_array",
+  "ctx_kind",
+  "ctx_throw_error",
+]);
+
+/** Validates a `ctx-checker` config (only its check part is emulated). */
+export function validateCtxCheckerConfig(
+  input: unknown,
+): { ok: true; config: CtxCheckerConfig } | { ok: false; errors: FieldErrors } {
+  const raw = input === undefined || input === null ? {} : input;
+  if (!isRecord(raw)) return { ok: false, errors: { config: "expected a record" } };
+  const errors: FieldErrors = {};
+  for (const key of Object.keys(raw))
+    if (!CTX_CHECKER_FIELDS.has(key)) errors[key] = "unknown field";
+  const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
+  if (Object.keys(errors).length > 0) return { ok: false, errors: { config: errors } };
+  return {
+    ok: true,
+    config: {
+      ctx_kind: text(raw.ctx_kind) ?? "ngx.ctx",
+      ctx_check_field: text(raw.ctx_check_field),
+      ctx_check_value: text(raw.ctx_check_value),
+    },
+  };
 }
 
 /** Thrown by {@link loadDeclarativeConfig}; `problems` lists every problem found. */
@@ -131,7 +199,22 @@ const PLUGIN_FIELDS = new Set([
   "created_at",
   "updated_at",
 ]);
-const CONSUMER_FIELDS = new Set(["id", "username", "custom_id", "tags", "jwt_secrets", "plugins"]);
+const CONSUMER_FIELDS = new Set([
+  "id",
+  "username",
+  "custom_id",
+  "tags",
+  "jwt_secrets",
+  "keyauth_credentials",
+  "plugins",
+  "created_at",
+  "updated_at",
+]);
+const KEYAUTH_FIELDS = new Set(["id", "created_at", "consumer", "key", "ttl", "tags"]);
+/** Attributes Kong's declarative schema accepts on every entity (`add_extra_attributes`). */
+const EXTRA_ATTRIBUTES = new Set(["_comment", "_ignore"]);
+/** `_format_version` values Kong 3.9 accepts; 1.1 and 2.1 are migrated to 3.0 on load. */
+const FORMAT_VERSIONS = new Set(["1.1", "2.1", "3.0"]);
 /** Kong entities the file may hold that the emulator does not emulate. */
 const IGNORED_ENTITIES = new Set([
   "upstreams",
@@ -145,7 +228,6 @@ const IGNORED_ENTITIES = new Set([
   "keys",
   "acls",
   "basicauth_credentials",
-  "keyauth_credentials",
   "hmacauth_credentials",
   "oauth2_credentials",
   "mtls_auth_credentials",
@@ -156,6 +238,7 @@ const TOP_LEVEL = new Set([
   "_format_version",
   "_transform",
   "_comment",
+  "_ignore",
   "_workspace",
   "_info",
   "_konnect",
@@ -164,6 +247,7 @@ const TOP_LEVEL = new Set([
   "plugins",
   "consumers",
   "jwt_secrets",
+  "keyauth_credentials",
 ]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -172,6 +256,42 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
+}
+
+function withoutExtras(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !EXTRA_ATTRIBUTES.has(key)));
+}
+
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+/**
+ * `migrate_path_280_300`: a path made only of `[a-zA-Z0-9.-_~/%]` is a plain prefix
+ * (normalised: unreserved escapes decoded, slashes merged, dot segments resolved); any
+ * other path was a regex in formats 1.1/2.1 and becomes `~<path>`.
+ */
+export function migratePath(path: string): string {
+  if (!/^[a-zA-Z0-9.\-_~/%]*$/.test(path)) {
+    return `~${path.replace(/%([0-9A-Fa-f]{2})/g, (triplet, hex: string) => {
+      const ch = String.fromCharCode(Number.parseInt(hex, 16));
+      if ("!#$%&'()*+,/:;=?@[]".includes(ch)) return triplet.toUpperCase();
+      if (".^-{}\\|".includes(ch)) return `\\${ch}`;
+      return ch;
+    })}`;
+  }
+  const decoded = path.replace(/%([0-9A-Fa-f]{2})/g, (triplet, hex: string) => {
+    const ch = String.fromCharCode(Number.parseInt(hex, 16));
+    return UNRESERVED.test(ch) ? ch : triplet.toUpperCase();
+  });
+  const segments: string[] = [];
+  for (const segment of decoded.replace(/\/{2,}/g, "/").split("/")) {
+    if (segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(segment);
+  }
+  let joined = segments.join("/");
+  if (decoded.startsWith("/") && !joined.startsWith("/")) joined = `/${joined}`;
+  if (/\/\.{1,2}$/.test(decoded) && !joined.endsWith("/")) joined += "/";
+  return joined;
 }
 
 interface PendingPlugin {
@@ -212,9 +332,13 @@ export function loadDeclarativeConfig(
   const warnings: string[] = [];
   const version = document._format_version;
   if (version === undefined) problems.push("_format_version: required field missing");
-  else if (version !== "3.0") {
-    problems.push(`_format_version: expected "3.0" (got ${JSON.stringify(version)})`);
+  else if (typeof version !== "string" || !FORMAT_VERSIONS.has(version)) {
+    problems.push(
+      `_format_version: expected one of: 1.1, 2.1, 3.0 (got ${JSON.stringify(version)})`,
+    );
   }
+  // Kong migrates 1.1/2.1 files to 3.0: regex-looking paths gain their `~` prefix.
+  const legacyPaths = version === "1.1" || version === "2.1";
   for (const key of Object.keys(document)) {
     if (IGNORED_ENTITIES.has(key))
       warnings.push(`ignoring '${key}': not emulated by the Kong emulator`);
@@ -229,7 +353,8 @@ export function loadDeclarativeConfig(
 
   const unknownFields = (where: string, raw: Record<string, unknown>, allowed: Set<string>) => {
     for (const key of Object.keys(raw))
-      if (!allowed.has(key)) problems.push(`${where}.${key}: unknown field`);
+      if (!allowed.has(key) && !EXTRA_ATTRIBUTES.has(key))
+        problems.push(`${where}.${key}: unknown field`);
   };
 
   const collectPlugins = (
@@ -266,7 +391,7 @@ export function loadDeclarativeConfig(
       }
       return value as string[];
     };
-    const paths = strings("paths");
+    const paths = strings("paths").map((path) => (legacyPaths ? migratePath(path) : path));
     paths.forEach((path, index) => {
       if (path.startsWith("~")) {
         try {
@@ -397,9 +522,52 @@ export function loadDeclarativeConfig(
       }
       owner = found.id;
     }
-    const result = scratch.jwtSecrets.insert({ ...raw, consumer: { id: owner } });
+    const input = withoutExtras(raw);
+    const result = scratch.jwtSecrets.insert({ ...input, consumer: { id: owner } });
     if (result.ok) jwtSecrets.push(result.value as unknown as KongJwtCredential);
     else problems.push(`${where}: ${result.error.message}`);
+  };
+  const keyAuthCredentials: KongKeyAuthCredential[] = [];
+  const insertKeyAuth = (where: string, raw: unknown, consumerId: string | undefined) => {
+    if (!isRecord(raw)) {
+      problems.push(`${where}: expected a record`);
+      return;
+    }
+    for (const key of Object.keys(raw)) {
+      if (!KEYAUTH_FIELDS.has(key) && !EXTRA_ATTRIBUTES.has(key))
+        problems.push(`${where}.${key}: unknown field`);
+    }
+    let owner = consumerId;
+    if (owner === undefined) {
+      const ref = isRecord(raw.consumer)
+        ? (raw.consumer.id ?? raw.consumer.username)
+        : raw.consumer;
+      owner = (typeof ref === "string" ? scratch.findConsumer(ref) : null)?.id;
+      if (owner === undefined) {
+        problems.push(`${where}.consumer: no consumer '${String(ref)}'`);
+        return;
+      }
+    }
+    const key = raw.key === undefined ? randomKongString() : raw.key;
+    if (typeof key !== "string" || key === "") {
+      problems.push(
+        `${where}.key: ${typeof key === "string" ? "length must be at least 1" : "expected a string"}`,
+      );
+      return;
+    }
+    if (keyAuthCredentials.some((credential) => credential.key === key)) {
+      problems.push(
+        `${where}: uniqueness violation: 'keyauth_credentials' entity with key set to '${key}' already declared`,
+      );
+      return;
+    }
+    keyAuthCredentials.push({
+      id: typeof raw.id === "string" && isValidUuid(raw.id) ? raw.id.toLowerCase() : newUuid(),
+      created_at: Math.floor(Date.now() / 1000),
+      consumer: { id: owner },
+      key,
+      tags: Array.isArray(raw.tags) ? (raw.tags as string[]) : null,
+    });
   };
   list(document.consumers).forEach((raw, index) => {
     const where = `consumers[${index}]`;
@@ -410,10 +578,11 @@ export function loadDeclarativeConfig(
     for (const key of Object.keys(raw)) {
       if (IGNORED_ENTITIES.has(key))
         warnings.push(`ignoring '${where}.${key}': not emulated by the Kong emulator`);
-      else if (!CONSUMER_FIELDS.has(key)) problems.push(`${where}.${key}: unknown field`);
+      else if (!CONSUMER_FIELDS.has(key) && !EXTRA_ATTRIBUTES.has(key))
+        problems.push(`${where}.${key}: unknown field`);
     }
     const input: Row = {};
-    for (const field of ["id", "username", "custom_id", "tags"]) {
+    for (const field of ["id", "username", "custom_id", "tags", "created_at"]) {
       if (raw[field] !== undefined) input[field] = raw[field];
     }
     const result = scratch.consumers.insert(input);
@@ -423,6 +592,9 @@ export function loadDeclarativeConfig(
     }
     const consumer = result.value as unknown as KongConsumer;
     consumers.push(consumer);
+    list(raw.keyauth_credentials).forEach((credential, credentialIndex) => {
+      insertKeyAuth(`${where}.keyauth_credentials[${credentialIndex}]`, credential, consumer.id);
+    });
     list(raw.jwt_secrets).forEach((credential, credentialIndex) => {
       insertCredential(`${where}.jwt_secrets[${credentialIndex}]`, credential, consumer.id);
     });
@@ -441,8 +613,12 @@ export function loadDeclarativeConfig(
   list(document.jwt_secrets).forEach((raw, index) => {
     insertCredential(`jwt_secrets[${index}]`, raw, undefined);
   });
+  list(document.keyauth_credentials).forEach((raw, index) => {
+    insertKeyAuth(`keyauth_credentials[${index}]`, raw, undefined);
+  });
 
   const plugins: JwtPluginInstance[] = [];
+  const extraPlugins: ExtraPluginInstance[] = [];
   const scopes = new Set<string>();
   for (const plugin of pending) {
     const { raw, where } = plugin;
@@ -451,15 +627,16 @@ export function loadDeclarativeConfig(
       problems.push(`${where}.name: required field missing`);
       continue;
     }
-    if (name !== "jwt") {
+    if (name !== "jwt" && name !== "key-auth" && name !== "ctx-checker") {
       warnings.push(`ignoring plugin '${name}' at ${where}: not emulated by the Kong emulator`);
       continue;
     }
     for (const key of Object.keys(raw))
-      if (!PLUGIN_FIELDS.has(key)) problems.push(`${where}.${key}: unknown field`);
-    if (raw.consumer !== undefined && raw.consumer !== null) {
+      if (!PLUGIN_FIELDS.has(key) && !EXTRA_ATTRIBUTES.has(key))
+        problems.push(`${where}.${key}: unknown field`);
+    if (name !== "ctx-checker" && raw.consumer !== undefined && raw.consumer !== null) {
       problems.push(
-        `${where}.consumer: value must be null (the jwt plugin cannot be scoped to a consumer)`,
+        `${where}.consumer: value must be null (the ${name} plugin cannot be scoped to a consumer)`,
       );
     }
     const resolveRef = (
@@ -482,26 +659,45 @@ export function loadDeclarativeConfig(
       services,
       "service",
     );
-    const validated = validateJwtConfig(raw.config);
+    const validated =
+      name === "jwt"
+        ? validateJwtConfig(raw.config)
+        : name === "key-auth"
+          ? validateKeyAuthConfig(raw.config)
+          : validateCtxCheckerConfig(raw.config);
     if (!validated.ok) {
-      problems.push(`${where} (jwt): ${schemaViolationMessage(validated.errors as FieldErrors)}`);
+      problems.push(
+        `${where} (${name}): ${schemaViolationMessage(validated.errors as FieldErrors)}`,
+      );
       continue;
     }
     if (routeId === undefined || serviceId === undefined) continue;
-    const scope = `${routeId ?? "*"}|${serviceId ?? "*"}`;
+    const scope = `${name}|${routeId ?? "*"}|${serviceId ?? "*"}`;
     if (scopes.has(scope))
-      problems.push(`${where}: a jwt plugin is already configured on this scope`);
+      problems.push(`${where}: a ${name} plugin is already configured on this scope`);
     scopes.add(scope);
     if (raw.enabled === false) continue;
-    plugins.push({
-      id: typeof raw.id === "string" && isValidUuid(raw.id) ? raw.id.toLowerCase() : newUuid(),
-      name: "jwt",
-      routeId,
-      serviceId,
-      config: validated.config,
-    });
+    const id = typeof raw.id === "string" && isValidUuid(raw.id) ? raw.id.toLowerCase() : newUuid();
+    if (name === "jwt") {
+      plugins.push({ id, name, routeId, serviceId, config: validated.config as JwtPluginConfig });
+    } else if (name === "key-auth") {
+      const config = validated.config as KeyAuthPluginConfig;
+      extraPlugins.push({ id, name, routeId, serviceId, config });
+    } else {
+      const config = validated.config as CtxCheckerConfig;
+      extraPlugins.push({ id, name, routeId, serviceId, config });
+    }
   }
 
   if (problems.length > 0) throw new KongConfigError(problems, label);
-  return { services, routes, plugins, consumers, jwtSecrets, warnings };
+  return {
+    services,
+    routes,
+    plugins,
+    consumers,
+    jwtSecrets,
+    warnings,
+    extraPlugins,
+    keyAuthCredentials,
+  };
 }

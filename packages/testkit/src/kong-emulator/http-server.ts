@@ -70,11 +70,24 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   res.end(body.length > 0 ? body : undefined);
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+function listen(server: Server, port: number, host: string, role: string): Promise<number> {
+  // nginx sends no Keep-Alive header and keeps idle connections for 60 s; Node's default
+  // 5 s timeout would also advertise itself in a header Kong never sends.
+  server.keepAliveTimeout = 0;
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    const onError = (error: NodeJS.ErrnoException) => {
+      const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+      const reason =
+        error.code === "EADDRINUSE"
+          ? `${role} port ${where} is already in use`
+          : error.code === "EACCES"
+            ? `no permission to listen on ${role} port ${where}`
+            : `${role} listener on ${where}: ${error.message}`;
+      reject(new Error(reason));
+    };
+    server.once("error", onError);
     server.listen(port, host, () => {
-      server.off("error", reject);
+      server.off("error", onError);
       resolve((server.address() as AddressInfo).port);
     });
   });
@@ -162,8 +175,8 @@ export async function startKongEmulator(
   );
 
   try {
-    const adminPort = await listen(admin, options.adminPort ?? 0, host);
-    const proxyPort = await listen(proxy, options.proxyPort ?? 0, host);
+    const adminPort = await listen(admin, options.adminPort ?? 0, host, "admin");
+    const proxyPort = await listen(proxy, options.proxyPort ?? 0, host, "proxy");
     const emulator: RunningKongEmulator = {
       adminUrl: urlOf(host, adminPort),
       proxyUrl: urlOf(host, proxyPort),

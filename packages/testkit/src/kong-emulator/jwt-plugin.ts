@@ -3,6 +3,7 @@
  * schema with defaults and validation, and the access phase with Kong's order of checks.
  */
 import type { FieldErrors } from "./dao-errors.js";
+import { recordLookup } from "./entity-cache.js";
 import { isValidUuid } from "./ids.js";
 import {
   type DecodedJwt,
@@ -190,6 +191,11 @@ export type JwtOutcome =
       readonly kind: "authenticated";
       /** Headers to set (value) or clear (`null`) on the upstream request. */
       readonly upstreamHeaders: Readonly<Record<string, string | null>>;
+      /**
+       * `kong.ctx.shared.authenticated_jwt_token`: the token, absent for the anonymous
+       * consumer (whose credential is not set either).
+       */
+      readonly token?: string;
     }
   | {
       readonly kind: "rejected";
@@ -202,6 +208,11 @@ export type JwtOutcome =
 /** Options of {@link runJwtPlugin}. */
 export interface JwtRunOptions {
   readonly wwwAuthenticate?: WwwAuthenticateFormat;
+  /**
+   * `kong.client.get_credential()`: an earlier auth plugin already authenticated, so with
+   * `anonymous` set (logical OR) the plugin does nothing.
+   */
+  readonly credentialAlreadySet?: boolean;
 }
 
 interface Failure {
@@ -246,7 +257,9 @@ function authenticate(
   config: JwtPluginConfig,
   request: PluginRequest,
   format: WwwAuthenticateFormat,
-): { ok: true; headers: Record<string, string | null> } | { ok: false; failure: Failure } {
+):
+  | { ok: true; headers: Record<string, string | null>; token: string }
+  | { ok: false; failure: Failure } {
   const base = config.realm === null ? "Bearer" : `Bearer realm="${config.realm}"`;
   const separator = config.realm !== null && format === "head" ? ", " : " ";
   const withError = `${base}${separator}error="invalid_token"`;
@@ -275,6 +288,7 @@ function authenticate(
   if (typeof key !== "string") throw new KongRuntimeError(`key must be a string`);
 
   const credential = model.jwtSecrets.select({ field: "key", value: key });
+  recordLookup(model, "jwt_secrets", key, credential);
   if (credential === null) return fail(`No credentials found for given '${claimName}'`);
 
   // The proxy reads rows without nulls, so a null algorithm is the default HS256.
@@ -308,11 +322,12 @@ function authenticate(
 
   const consumerId = String((credential.consumer as Row).id);
   const consumer = model.consumers.select({ field: "id", value: consumerId });
+  recordLookup(model, "consumers", consumerId, consumer);
   if (consumer === null) {
     // Kong sends this one without WWW-Authenticate.
     return fail(`Could not find consumer for '${claimName}=${key}'`, undefined);
   }
-  return { ok: true, headers: upstreamHeadersFor(consumer, credential) };
+  return { ok: true, headers: upstreamHeadersFor(consumer, credential), token };
 }
 
 /** `kong.client.load_consumer(id, true)`: by id when UUID-shaped, then by username. */
@@ -335,9 +350,14 @@ export function runJwtPlugin(
   options: JwtRunOptions = {},
 ): JwtOutcome {
   if (!config.run_on_preflight && request.method === "OPTIONS") return { kind: "skipped" };
+  if (config.anonymous !== null && options.credentialAlreadySet === true) {
+    return { kind: "skipped" };
+  }
   try {
     const result = authenticate(model, config, request, options.wwwAuthenticate ?? "3.9");
-    if (result.ok) return { kind: "authenticated", upstreamHeaders: result.headers };
+    if (result.ok) {
+      return { kind: "authenticated", upstreamHeaders: result.headers, token: result.token };
+    }
     if (config.anonymous !== null) {
       const anonymous = loadAnonymous(model, config.anonymous);
       // Kong 3.9.3 then calls authenticate(nil, nil), which raises: a 500.

@@ -148,7 +148,7 @@ services:
   - url: http://127.0.0.1:1
     routes:
       - paths: [/]
-        plugins: [{ name: cors }, { name: key-auth }]
+        plugins: [{ name: cors }, { name: rate-limiting }]
 consumers:
   - username: demo
     jwt_secrets: [{ key: demo-key }]
@@ -159,12 +159,57 @@ consumers:
     try {
       expect(warnings).toEqual([
         "ignoring plugin 'cors' at services[0].routes[0].plugins[0]: not emulated by the Kong emulator",
-        "ignoring plugin 'key-auth' at services[0].routes[0].plugins[1]: not emulated by the Kong emulator",
+        "ignoring plugin 'rate-limiting' at services[0].routes[0].plugins[1]: not emulated by the Kong emulator",
       ]);
       const reply = await fetch(`${kong.adminUrl}/consumers/demo/jwt/demo-key`);
       expect(reply.status).toBe(200);
     } finally {
       await kong.close();
+    }
+  });
+});
+
+describe("routes without a service", () => {
+  const text = `_format_version: "3.0"
+routes:
+  - name: lonely
+    hosts: [lonely.test]
+`;
+
+  it("answers 503 no Service found with those values, as Kong.access does", async () => {
+    const kong = await startKongEmulator({ config: loadDeclarativeConfig({ text }) });
+    try {
+      const reply = await rawRequest(kong.proxyUrl, {
+        path: "/x",
+        headers: ["Host", "lonely.test", "Content-Type", "text/html"],
+      });
+      expect(reply.status).toBe(503);
+      // kong.response.error negotiates from Accept only, so Content-Type is ignored.
+      expect(reply.headers.get("content-type")).toBe("application/json; charset=utf-8");
+      expect(JSON.parse(reply.text)).toMatchObject({
+        message: "no Service found with those values",
+      });
+    } finally {
+      await kong.close();
+    }
+  });
+
+  it("sends them to --upstream when one is given", async () => {
+    const upstream = await startEchoUpstream();
+    const kong = await startKongEmulator({
+      config: loadDeclarativeConfig({ text }),
+      upstream: upstream.url,
+    });
+    try {
+      const reply = await rawRequest(kong.proxyUrl, {
+        path: "/request?a=1",
+        headers: ["Host", "lonely.test"],
+      });
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.text)).toMatchObject({ path: "/request", query: "a=1" });
+    } finally {
+      await kong.close();
+      await upstream.close();
     }
   });
 });

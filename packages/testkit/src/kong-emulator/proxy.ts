@@ -7,11 +7,12 @@ import { randomBytes } from "node:crypto";
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { HEADERS, JSON_CONTENT_TYPE, SERVER_HEADER } from "./constants.js";
-import type { DeclarativeConfig, JwtPluginInstance, ServiceConfig } from "./declarative-config.js";
+import type { DeclarativeConfig, ServiceConfig } from "./declarative-config.js";
 import { type PluginRequest, runJwtPlugin, type WwwAuthenticateFormat } from "./jwt-plugin.js";
+import { runKeyAuthPlugin } from "./key-auth.js";
 import { kongJson } from "./kong-json.js";
 import type { KongModel } from "./model.js";
-import { parsePairs } from "./request-args.js";
+import { parsePairs, unescapeUri } from "./request-args.js";
 import { createRouter, upstreamPath } from "./router.js";
 
 /** Options of {@link createProxyHandler}. */
@@ -128,18 +129,32 @@ function serviceFor(service: ServiceConfig, upstream: URL | undefined): ServiceC
   };
 }
 
-/** The jwt plugin that applies: route-scoped beats service-scoped beats global. */
-function jwtPluginFor(
-  plugins: readonly JwtPluginInstance[],
-  routeId: string,
-  serviceId: string | null,
-): JwtPluginInstance | undefined {
+/** The instance of a plugin that applies: route-scoped beats service-scoped beats global. */
+function pluginFor<
+  T extends { readonly routeId: string | null; readonly serviceId: string | null },
+>(
+  plugins: readonly T[],
+  scope: { readonly routeId: string; readonly serviceId: string | null },
+): T | undefined {
+  const { routeId, serviceId } = scope;
   return (
     plugins.find((p) => p.routeId === routeId && p.serviceId === null) ??
     plugins.find((p) => p.routeId === routeId && p.serviceId === serviceId) ??
     plugins.find((p) => p.routeId === null && serviceId !== null && p.serviceId === serviceId) ??
     plugins.find((p) => p.routeId === null && p.serviceId === null)
   );
+}
+
+/** The raw query string without the arguments named `names` (key-auth `hide_credentials`). */
+function withoutQueryArgs(rawQuery: string, names: readonly string[]): string {
+  return rawQuery
+    .split("&")
+    .filter((part) => {
+      const eq = part.indexOf("=");
+      const name = unescapeUri(eq === -1 ? part : part.slice(0, eq));
+      return part !== "" && !names.includes(name);
+    })
+    .join("&");
 }
 
 /** Creates the proxy's request listener. */
@@ -151,9 +166,12 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
     const started = Date.now();
     const requestId = randomBytes(16).toString("hex");
 
+    // Response headers added by plugins' header_filter (ctx-checker), once the route is known.
+    let responseExtras = (): Record<string, string> => ({});
     const sendKong = (status: number, body: string, headers: Record<string, string> = {}) => {
       res.statusCode = status;
       for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      for (const [name, value] of Object.entries(responseExtras())) res.setHeader(name, value);
       res.setHeader("Content-Length", Buffer.byteLength(body));
       res.setHeader(HEADERS.responseLatency, String(Date.now() - started));
       res.setHeader("Server", SERVER_HEADER);
@@ -181,18 +199,50 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
     }
 
     const upstreamHeaders: Record<string, string | null> = {};
-    const plugin = jwtPluginFor(options.config.plugins, match.route.id, match.route.serviceId);
-    if (plugin !== undefined) {
+    const query = queryOf(rawQuery);
+    let forwardedQuery = rawQuery;
+    // Plugins run by priority: jwt (1450), key-auth (1250), ctx-checker (1000).
+    const scope = { routeId: match.route.id, serviceId: match.route.serviceId };
+    const jwt = pluginFor(options.config.plugins, scope);
+    const extras = options.config.extraPlugins ?? [];
+    const keyAuth = pluginFor(
+      extras.flatMap((p) => (p.name === "key-auth" ? [p] : [])),
+      scope,
+    );
+    const ctxChecker = pluginFor(
+      extras.flatMap((p) => (p.name === "ctx-checker" ? [p] : [])),
+      scope,
+    );
+    let credentialSet = false;
+    let authenticatedJwtToken: string | undefined;
+    const ctxCheckerHeaders = (): Record<string, string> => {
+      const field = ctxChecker?.config.ctx_check_field ?? null;
+      if (ctxChecker === undefined || field === null) return {};
+      const kind = ctxChecker.config.ctx_kind;
+      // Only kong.ctx.shared.authenticated_jwt_token exists in the emulator's contexts.
+      const value =
+        kind === "kong.ctx.shared" && field === "authenticated_jwt_token"
+          ? authenticatedJwtToken
+          : undefined;
+      const expected = ctxChecker.config.ctx_check_value;
+      if (expected !== null && value !== expected) return {};
+      // ngx.header turns `_` into `-`; tostring(nil) is "nil".
+      return { [`ctx-checker-${field.replace(/_/g, "-")}`]: value ?? "nil" };
+    };
+    responseExtras = ctxCheckerHeaders;
+
+    if (jwt !== undefined) {
       const pluginRequest: PluginRequest = {
         method,
-        query: queryOf(rawQuery),
+        query,
         header: (name) => firstHeader(req, name),
         cookie: (name) => cookieOf(req, name),
       };
-      const outcome = runJwtPlugin(options.model, plugin.config, pluginRequest, {
+      const outcome = runJwtPlugin(options.model, jwt.config, pluginRequest, {
         ...(options.wwwAuthenticate === undefined
           ? {}
           : { wwwAuthenticate: options.wwwAuthenticate }),
+        credentialAlreadySet: credentialSet,
       });
       if (outcome.kind === "rejected") {
         const headers: Record<string, string> = { "Content-Type": JSON_CONTENT_TYPE };
@@ -205,17 +255,62 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
         sendError(500, "An unexpected error occurred", true);
         return;
       }
-      if (outcome.kind === "authenticated") Object.assign(upstreamHeaders, outcome.upstreamHeaders);
+      if (outcome.kind === "authenticated") {
+        Object.assign(upstreamHeaders, outcome.upstreamHeaders);
+        credentialSet = outcome.token !== undefined;
+        authenticatedJwtToken = outcome.token;
+      }
+    }
+    if (keyAuth !== undefined) {
+      const outcome = runKeyAuthPlugin(
+        options.model,
+        options.config.keyAuthCredentials ?? [],
+        keyAuth.config,
+        {
+          method,
+          headerValues: (name) => req.headersDistinct[name.toLowerCase().replace(/_/g, "-")] ?? [],
+          queryValues: (name) => query.get(name) ?? [],
+        },
+        credentialSet,
+      );
+      if (outcome.kind === "rejected") {
+        // key-auth answers through kong.response.error: Kong's template, chosen by Accept.
+        const mime = responseTypeFor(firstHeader(req, "accept"));
+        sendKong(outcome.status, errorBody(mime, outcome.message, requestId), {
+          "Content-Type": mime,
+          "WWW-Authenticate": outcome.wwwAuthenticate,
+        });
+        return;
+      }
+      if (outcome.kind === "error") {
+        sendError(500, "An unexpected error occurred", true);
+        return;
+      }
+      if (outcome.kind === "authenticated") {
+        Object.assign(upstreamHeaders, outcome.upstreamHeaders);
+        if (outcome.credentialSet) credentialSet = true;
+        if (outcome.clearedQueryArgs.length > 0) {
+          forwardedQuery = withoutQueryArgs(rawQuery, outcome.clearedQueryArgs);
+        }
+      }
     }
 
-    if (match.service === null) {
-      // A route without a service has nowhere to go; Kong answers 503 in that case.
-      sendError(503, "The upstream server is currently unavailable", true);
+    // Kong answers 503 for a route without a service (`Kong.access`); with --upstream every
+    // route goes there, so that test-style files with service-less routes can be proxied.
+    const routeService: ServiceConfig | null =
+      match.service ??
+      (upstreamOverride === undefined
+        ? null
+        : { id: "", name: null, protocol: "http", host: "", port: 80, path: null });
+    if (routeService === null) {
+      sendError(503, "no Service found with those values", false);
       return;
     }
-    const service = serviceFor(match.service, upstreamOverride);
+    const service = serviceFor(routeService, upstreamOverride);
     let upstreamUri = upstreamPath(match, path, service.path);
-    if (queryAt !== -1) upstreamUri += `?${rawQuery}`;
+    if (queryAt !== -1 && (forwardedQuery !== "" || rawQuery === "")) {
+      upstreamUri += `?${forwardedQuery}`;
+    }
 
     readBody(req).then(
       (body) => {
@@ -312,6 +407,7 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
               : `${upstreamVia}, 1.1 ${SERVER_HEADER}`,
           );
           if (!hasServer) res.setHeader("Server", SERVER_HEADER);
+          for (const [name, value] of Object.entries(responseExtras())) res.setHeader(name, value);
           res.setHeader(HEADERS.requestId, requestId);
           upstreamRes.pipe(res);
         });
