@@ -15,7 +15,6 @@ import { freePorts } from "./test-support/free-ports.js";
 import { WALKTHROUGH_USER, walkthrough } from "./walkthrough.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const TSX = join(REPO_ROOT, "node_modules/.bin/tsx");
 const START_TIMEOUT_MS = 20_000;
 
 interface Started {
@@ -34,11 +33,15 @@ afterEach(async () => {
   await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-/** Runs the start command with only the given environment (plus PATH), as `pnpm start` does. */
+/**
+ * Runs the README's start command, `pnpm start`, with only the given environment (plus PATH and
+ * HOME). Signals go to pnpm itself, as a process manager's would: the script `exec`s node so
+ * that pnpm's SIGTERM reaches the service instead of orphaning it.
+ */
 function start(env: Record<string, string>): Started {
-  const child = spawn(TSX, ["--conditions=source", "packages/server/src/main.ts"], {
+  const child = spawn("pnpm", ["start"], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);

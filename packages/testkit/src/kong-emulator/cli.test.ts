@@ -5,8 +5,6 @@ import { describe, expect, it } from "vitest";
 import { parseCliArgs } from "./cli-args.js";
 
 const ROOT = join(import.meta.dirname, "../../../..");
-const TSX = join(ROOT, "node_modules/.bin/tsx");
-const CLI = join(import.meta.dirname, "cli.ts");
 
 describe("parseCliArgs", () => {
   it("reads the flags and fills the defaults", () => {
@@ -64,8 +62,12 @@ describe("parseCliArgs", () => {
   });
 });
 
+/**
+ * Runs the CLI the way the README does, through `pnpm kong-emulator` (`--silent` only drops pnpm's
+ * echo of the script line). Signals go to pnpm, which must hand them to the emulator.
+ */
 function run(args: string[]): ChildProcess {
-  return spawn(TSX, ["--conditions=source", CLI, ...args], {
+  return spawn("pnpm", ["--silent", "kong-emulator", ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -128,8 +130,8 @@ describe("kong-emulator CLI", () => {
         err += chunk.toString();
       });
       expect(await exitOf(child)).toBe(2);
-      expect(err).toBe(
-        `kong-emulator: cannot start: admin port 127.0.0.1:${port} is already in use\n`,
+      expect(err.split("\n")[0]).toBe(
+        `kong-emulator: cannot start: admin port 127.0.0.1:${port} is already in use`,
       );
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
