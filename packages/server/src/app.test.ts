@@ -3,6 +3,7 @@ import { createFakeAuthDeps, type FakeAuthDeps } from "@kong-jwt-auth/testkit";
 import type { LightMyRequestResponse } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { type App, buildApp } from "./app.js";
+import { IDENTITY_UNAVAILABLE_MESSAGE } from "./http-errors.js";
 
 const PASSWORD = "correct horse battery staple";
 
@@ -141,6 +142,25 @@ describe("POST /api/public/signup", () => {
     expect(response.headers["retry-after"]).toBe("5");
     expect(deps.users.listUsers()).toHaveLength(0);
     expect(deps.identity.consumers()).toHaveLength(0);
+  });
+
+  it("logs why Kong is unavailable at warn level, and tells the client only to retry", async () => {
+    const { app, deps, logs } = await setup();
+    deps.identity.failOn("createConsumer");
+    const response = await post(app, "/api/public/signup", {
+      username: "alice",
+      password: PASSWORD,
+    });
+    expectError(response, 503, "identity_unavailable");
+    expect(response.json().message).toBe(IDENTITY_UNAVAILABLE_MESSAGE);
+    const warnings = logs.map((line) => JSON.parse(line)).filter((line) => line.level === 40);
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        code: "identity_unavailable",
+        msg: "injected fault: Kong createConsumer",
+      }),
+    );
+    expect(logs.join("\n")).not.toContain(PASSWORD);
   });
 
   it("answers 415 invalid_request for a body that is not JSON", async () => {

@@ -147,6 +147,15 @@ describe("loadConfig", () => {
     expect(problem).not.toContain("hunter2");
   });
 
+  it.each([["ftp://admin:hunter2@kong:8001"], ["http://admin:hunter2@[bad"]])(
+    "refuses %j as KONG_ADMIN_URL without repeating its password",
+    (value) => {
+      const [problem] = problemsOf({ KONG_ADMIN_URL: value });
+      expect(problem).toMatch(/^KONG_ADMIN_URL must be an http:\/\/ or https:\/\/ URL/);
+      expect(problem).not.toContain("hunter2");
+    },
+  );
+
   it("refuses file: without a path", () => {
     expect(problemsOf({ DATABASE_URL: "file:" })).toEqual([
       'DATABASE_URL must name a file after "file:", as in file:./data/auth.db',

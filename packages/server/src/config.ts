@@ -102,14 +102,15 @@ function httpUrl(name: string): Variable<string | null> {
     name,
     parse(raw) {
       if (raw === undefined || raw === "") return ok(null);
+      // The value is never repeated: a URL that fails these checks may still carry a password.
       let url: URL;
       try {
         url = new URL(raw);
       } catch {
-        return err(`must be an http:// or https:// URL, got ${JSON.stringify(raw)}`);
+        return err("must be an http:// or https:// URL");
       }
       if (url.protocol !== "http:" && url.protocol !== "https:") {
-        return err(`must be an http:// or https:// URL, got ${JSON.stringify(raw)}`);
+        return err(`must be an http:// or https:// URL, not ${url.protocol}`);
       }
       if (url.username || url.password) {
         // Credentials belong in KONG_ADMIN_TOKEN, and a URL is printed in the start-up line.

@@ -53,14 +53,25 @@ export function bearerChallenge(error: AuthError | null): string {
   return `Bearer error="invalid_token", error_description="${description}"`;
 }
 
+/** What a client is told of a 503: the details name Kong's internals and belong in the log. */
+export const IDENTITY_UNAVAILABLE_MESSAGE =
+  "the identity gateway (Kong's Admin API) is unavailable; retry later";
+
 /**
  * Sends an expected failure with its status from {@link statusByCode}. A 503 tells the client
- * when to retry. The error's `cause` is deliberately left out of the body.
+ * when to retry with a generic message, and is logged at warn level with the detailed one (which
+ * names the Kong call and the reason, never a secret), because an operator must fix what the
+ * client can only wait out. The error's `cause` is deliberately left out of the body.
  */
 export function sendAuthError(reply: FastifyReply, error: AuthError): FastifyReply {
   const status = statusByCode[error.code];
-  if (status === 503) reply.header("retry-after", String(RETRY_AFTER_SECONDS));
-  return reply.code(status).send(errorBody(status, error.code, error.message));
+  let message = error.message;
+  if (status === 503) {
+    reply.log.warn({ code: error.code }, error.message);
+    reply.header("retry-after", String(RETRY_AFTER_SECONDS));
+    message = IDENTITY_UNAVAILABLE_MESSAGE;
+  }
+  return reply.code(status).send(errorBody(status, error.code, message));
 }
 
 /** Fastify's own errors for a body it could not take, each with a message safe to echo. */

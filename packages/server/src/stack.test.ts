@@ -8,6 +8,7 @@
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createFakeClock, type FakeClock } from "@kong-jwt-auth/testkit";
+import { startKongEmulator } from "@kong-jwt-auth/testkit/kong-emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "./config.js";
 import { isStartupError, type Stack, startStack } from "./stack.js";
@@ -283,6 +284,46 @@ describe("readiness", () => {
     const ready = await call(`${api}/readyz`);
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: "ok", checks: { store: true, identity: true } });
+  });
+});
+
+describe("an independent Kong at KONG_ADMIN_URL that runs DB-less", () => {
+  it("warns at start-up, is not ready, and answers signup 503 with a log naming DB-less mode", async () => {
+    const kong = await startKongEmulator({ admin: { dbless: true } });
+    try {
+      const [port] = await freePorts(1);
+      const logs: string[] = [];
+      const stack = await startStack({
+        config: loadConfig({
+          PORT: String(port),
+          KONG_ADMIN_URL: kong.adminUrl,
+          DATABASE_URL: ":memory:",
+          LOG_LEVEL: "info",
+          ARGON2_MEMORY_COST: "8",
+          ARGON2_TIME_COST: "1",
+        }),
+        logStream: { write: (line) => logs.push(line) },
+      });
+      stacks.push(stack);
+      const dbless = (): unknown[] =>
+        logs
+          .map((line) => JSON.parse(line))
+          .filter((line) => line.level === 40 && /Kong runs DB-less/.test(line.msg));
+      expect(dbless()).toHaveLength(1);
+
+      const ready = await call(`${stack.urls.api}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(ready.body.checks).toEqual({ store: true, identity: false });
+
+      const reply = await signUp(stack.urls.api, "alice");
+      expect(reply.status).toBe(503);
+      expect(reply.body.code).toBe("identity_unavailable");
+      expect(reply.headers.get("retry-after")).toBe("5");
+      expect(dbless()).toHaveLength(2);
+      expect(kong.model.listConsumers()).toEqual([]);
+    } finally {
+      await kong.close();
+    }
   });
 });
 

@@ -109,6 +109,14 @@ function isAddressInUse(error: unknown): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === "EADDRINUSE";
 }
 
+/**
+ * The emulator reports a busy port in words of its own ("proxy port 127.0.0.1:8000 is already
+ * in use"), without the errno code.
+ */
+function isEmulatorPortInUse(error: unknown): boolean {
+  return isAddressInUse(error) || (error instanceof Error && /already in use/.test(error.message));
+}
+
 /** The URL to reach a listener bound to `host`: a wildcard address is reached over loopback. */
 export function reachableUrl(host: string, port: number): string {
   const reachable = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
@@ -164,7 +172,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           logger: { info: () => {}, warn: (message) => emulatorWarnings.push(message) },
         });
       } catch (error) {
-        if (isAddressInUse(error)) {
+        if (isEmulatorPortInUse(error)) {
           throw startupError(
             `KONG_PROXY_PORT ${config.kongProxyPort} or KONG_ADMIN_PORT ${config.kongAdminPort} on ${config.host} is already in use; stop what holds it or choose other ports`,
             error,
@@ -177,14 +185,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     const kongAdmin = emulator?.adminUrl ?? config.kongAdminUrl ?? "";
 
+    const identity = createKongIdentityGateway({
+      adminUrl: kongAdmin,
+      ...(config.kongAdminToken === null ? {} : { adminToken: config.kongAdminToken }),
+      timeoutMs: config.kongAdminTimeoutMs,
+    });
     const auth = createAuth(
       {
         users: store.users,
-        identity: createKongIdentityGateway({
-          adminUrl: kongAdmin,
-          ...(config.kongAdminToken === null ? {} : { adminToken: config.kongAdminToken }),
-          timeoutMs: config.kongAdminTimeoutMs,
-        }),
+        identity,
         tokens: createJoseTokenSigner(),
         hasher: createArgon2PasswordHasher({
           memoryCost: config.argon2MemoryCost,
@@ -243,6 +252,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         );
       }
       throw error;
+    }
+    if (!emulator) {
+      // Kong may come up after the service, so an unusable Kong does not stop start-up; but a
+      // wrong admin token or a DB-less Kong would otherwise surface only as 503s and /readyz.
+      const probe = await identity.ping();
+      if (!probe.ok) app.log.warn({ component: "kong" }, probe.error.message);
     }
     return { app, urls, emulator, close: closeAll };
   } catch (error) {

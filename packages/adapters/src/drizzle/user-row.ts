@@ -1,4 +1,4 @@
-import type { HmacAlgorithm, User } from "@kong-jwt-auth/core";
+import type { HmacAlgorithm, User, UserUpdate } from "@kong-jwt-auth/core";
 
 /** A `users` row, as both the SQLite and the PostgreSQL schema type it. */
 export interface UserRow {
@@ -52,5 +52,18 @@ export function toUserRow(user: User): UserRow {
     credentialAlgorithm: user.credential.algorithm,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
+  };
+}
+
+/** The columns a {@link UserUpdate} sets; drizzle leaves the undefined ones untouched. */
+export function toUserUpdateRow(update: UserUpdate): Partial<UserRow> {
+  return {
+    passwordHash: update.passwordHash,
+    consumerId: update.consumerId,
+    credentialId: update.credential?.id,
+    credentialKey: update.credential?.key,
+    credentialSecret: update.credential?.secret,
+    credentialAlgorithm: update.credential?.algorithm,
+    updatedAt: update.updatedAt,
   };
 }

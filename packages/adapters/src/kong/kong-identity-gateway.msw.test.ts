@@ -268,6 +268,40 @@ describe("Kong identity gateway headers and base URL (msw)", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("names DB-less mode when Kong refuses to create a consumer with 405 code 12", async () => {
+    server.use(...kongAdminHandlers(model, ADMIN, { dbless: true }));
+    const result = await gateway().createConsumer({ id: CONSUMER_ID, username: "alice" });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: "identity_unavailable",
+        message: expect.stringMatching(/POST \/consumers answered 405: Kong runs DB-less/),
+      },
+    });
+  });
+
+  it("names DB-less mode when Kong refuses to create a credential with 405 code 12", async () => {
+    model.createConsumer({ id: CONSUMER_ID, username: "alice" });
+    server.use(...kongAdminHandlers(model, ADMIN, { dbless: true }));
+    const result = await gateway().createCredential(CONSUMER_ID, CREDENTIAL);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining("Kong runs DB-less") },
+    });
+  });
+
+  it("fails the ping of a DB-less Kong, whose Admin API cannot create consumers", async () => {
+    server.use(...kongAdminHandlers(model, ADMIN, { dbless: true }));
+    const result = await gateway().ping();
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: "identity_unavailable",
+        message: expect.stringContaining("Kong runs DB-less"),
+      },
+    });
+  });
+
   it("works under an Admin API URL with a path prefix", async () => {
     const prefixed = "http://gateway.test/kong-admin";
     server.use(...kongAdminHandlers(model, prefixed));

@@ -16,10 +16,12 @@ import {
 } from "./kong-admin-options.js";
 import {
   daoErrorCode,
+  OPERATION_UNSUPPORTED,
   PRIMARY_KEY_VIOLATION,
   parseConsumer,
   parseCredential,
   parsePage,
+  reportsDbless,
 } from "./kong-wire.js";
 
 /** A call as sent, and the label that names it in messages (a path template: no values). */
@@ -54,7 +56,14 @@ function unavailable(message: string): IdentityUnavailableError {
   return { code: "identity_unavailable", message: `Kong Admin API ${message}` };
 }
 
-function unexpectedStatus(call: Call, status: number): IdentityUnavailableError {
+/** Said when Kong turns out to be DB-less: no retry can help, only the operator. */
+const DBLESS =
+  "Kong runs DB-less (database = off), so its Admin API cannot create consumers or JWT credentials; run Kong with a database (PostgreSQL)";
+
+function unexpectedStatus(call: Call, { status, body }: Reply): IdentityUnavailableError {
+  if (status === 405 && daoErrorCode(body) === OPERATION_UNSUPPORTED) {
+    return unavailable(`${call.label} answered 405: ${DBLESS}`);
+  }
   const hint = status === 401 || status === 403 ? " (check the admin token)" : "";
   return unavailable(`${call.label} answered an unexpected ${status}${hint}`);
 }
@@ -152,7 +161,7 @@ export function createKongIdentityGateway(options: KongIdentityGatewayOptions): 
     const sent = await send(call);
     if (!sent.ok) return sent;
     if (sent.value.status === 404) return ok(null);
-    if (sent.value.status !== 200) return err(unexpectedStatus(call, sent.value.status));
+    if (sent.value.status !== 200) return err(unexpectedStatus(call, sent.value));
     const consumer = parseConsumer(sent.value.body);
     return consumer ? ok(consumer) : err(unexpectedBody(call));
   }
@@ -169,7 +178,7 @@ export function createKongIdentityGateway(options: KongIdentityGatewayOptions): 
     const sent = await send(call);
     if (!sent.ok) return sent;
     if (sent.value.status === 404) return ok(null);
-    if (sent.value.status !== 200) return err(unexpectedStatus(call, sent.value.status));
+    if (sent.value.status !== 200) return err(unexpectedStatus(call, sent.value));
     const credential = parseCredential(sent.value.body);
     return credential ? ok(credential) : err(unexpectedBody(call));
   }
@@ -199,7 +208,7 @@ export function createKongIdentityGateway(options: KongIdentityGatewayOptions): 
       }
       const exists =
         status === 409 || (status === 400 && daoErrorCode(body) === PRIMARY_KEY_VIOLATION);
-      if (!exists) return err(unexpectedStatus(call, status));
+      if (!exists) return err(unexpectedStatus(call, sent.value));
       // The username (or our id) exists: either someone else's consumer, to adopt, or our own
       // create whose response was lost before a retry, recognised by the id we chose.
       const found = await findConsumer(input.username, "GET /consumers/{username}");
@@ -222,7 +231,7 @@ export function createKongIdentityGateway(options: KongIdentityGatewayOptions): 
       if (sent.value.status === 204 || sent.value.status === 200 || sent.value.status === 404) {
         return ok(undefined);
       }
-      return err(unexpectedStatus(call, sent.value.status));
+      return err(unexpectedStatus(call, sent.value));
     },
 
     async listCredentials(consumerId) {
@@ -239,7 +248,7 @@ export function createKongIdentityGateway(options: KongIdentityGatewayOptions): 
         const sent = await send(call);
         if (!sent.ok) return sent;
         if (sent.value.status === 404) return ok(null);
-        if (sent.value.status !== 200) return err(unexpectedStatus(call, sent.value.status));
+        if (sent.value.status !== 200) return err(unexpectedStatus(call, sent.value));
         const parsed = parsePage(sent.value.body);
         if (!parsed) return err(unexpectedBody(call));
         for (const item of parsed.data) {
@@ -270,7 +279,7 @@ export function createKongIdentityGateway(options: KongIdentityGatewayOptions): 
         const created = parseCredential(body);
         return created ? ok(created) : err(unexpectedBody(call));
       }
-      if (status !== 409) return err(unexpectedStatus(call, status));
+      if (status !== 409) return err(unexpectedStatus(call, sent.value));
       // The key exists. Kong answers the nested GET only when it is on this consumer: then it is
       // our own earlier create (the key is random and chosen here), and it is returned as is.
       const found = await findCredential(consumerId, credential.key);
@@ -295,16 +304,18 @@ export function createKongIdentityGateway(options: KongIdentityGatewayOptions): 
       if (sent.value.status === 204 || sent.value.status === 200 || sent.value.status === 404) {
         return ok(undefined);
       }
-      return err(unexpectedStatus(call, sent.value.status));
+      return err(unexpectedStatus(call, sent.value));
     },
 
     async ping(): IdentityResult<void> {
       const call: Call = { method: "get", path: "", label: "GET /" };
       const sent = await send(call);
       if (!sent.ok) return sent;
-      return sent.value.status === 200
-        ? ok(undefined)
-        : err(unexpectedStatus(call, sent.value.status));
+      if (sent.value.status !== 200) return err(unexpectedStatus(call, sent.value));
+      // A DB-less Kong answers, but every signup would fail: it is not ready for this service.
+      return reportsDbless(sent.value.body)
+        ? err(unavailable(`GET / reports that ${DBLESS}`))
+        : ok(undefined);
     },
   };
 }

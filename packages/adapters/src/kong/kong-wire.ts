@@ -61,3 +61,11 @@ export function daoErrorCode(body: unknown): number | null {
 
 /** Kong's DAO code for a primary key violation, answered as 400 (kong-contract §1.4). */
 export const PRIMARY_KEY_VIOLATION = 3;
+
+/** Kong's DAO code for "operation unsupported": a write to a DB-less Kong, answered as 405 (§6.2). */
+export const OPERATION_UNSUPPORTED = 12;
+
+/** True when `GET /` reports `configuration.database: "off"`: Kong runs DB-less (kong-contract §6). */
+export function reportsDbless(body: unknown): boolean {
+  return isRecord(body) && isRecord(body.configuration) && body.configuration.database === "off";
+}

@@ -1,7 +1,8 @@
 import { err, ok, type RefreshTokenRecord, type UserStore } from "@kong-jwt-auth/core";
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { toRefreshFamilyRow, toRefreshTokenRow } from "../drizzle/refresh-rows.js";
 import { driverErrorCode, storeFault } from "../drizzle/store-fault.js";
-import { toUser, toUserRow } from "../drizzle/user-row.js";
+import { toUser, toUserRow, toUserUpdateRow } from "../drizzle/user-row.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { refreshFamilies, refreshTokens, users } from "./schema.js";
 
@@ -79,39 +80,22 @@ export function createPostgresUserStore(db: PostgresDatabase): UserStore {
 
     async updateUser(id, update) {
       await guarded("updateUser", () =>
-        db
-          .update(users)
-          .set({
-            passwordHash: update.passwordHash,
-            consumerId: update.consumerId,
-            credentialId: update.credential?.id,
-            credentialKey: update.credential?.key,
-            credentialSecret: update.credential?.secret,
-            credentialAlgorithm: update.credential?.algorithm,
-            updatedAt: update.updatedAt,
-          })
-          .where(eq(users.id, id)),
+        db.update(users).set(toUserUpdateRow(update)).where(eq(users.id, id)),
       );
     },
 
     async createRefreshFamily(family, firstTokenHash) {
       await guarded("createRefreshFamily", () =>
         db.transaction(async (tx) => {
-          await tx.insert(refreshFamilies).values({
-            id: family.id,
-            userId: family.userId,
-            successorKey: family.successorKey,
-            expiresAt: family.expiresAt,
-            createdAt: family.createdAt,
-            revokedAt: null,
-          });
-          await tx.insert(refreshTokens).values({
-            tokenHash: firstTokenHash,
-            familyId: family.id,
-            parentHash: null,
-            createdAt: family.createdAt,
-            usedAt: null,
-          });
+          await tx.insert(refreshFamilies).values(toRefreshFamilyRow(family));
+          await tx.insert(refreshTokens).values(
+            toRefreshTokenRow({
+              tokenHash: firstTokenHash,
+              familyId: family.id,
+              parentHash: null,
+              createdAt: family.createdAt,
+            }),
+          );
         }),
       );
     },
@@ -150,13 +134,14 @@ export function createPostgresUserStore(db: PostgresDatabase): UserStore {
             .where(and(eq(refreshTokens.tokenHash, parentHash), isNull(refreshTokens.usedAt)))
             .returning({ familyId: refreshTokens.familyId });
           if (claimed.length !== 1) return false;
-          await tx.insert(refreshTokens).values({
-            tokenHash: childHash,
-            familyId: parent.familyId,
-            parentHash,
-            createdAt: at,
-            usedAt: null,
-          });
+          await tx.insert(refreshTokens).values(
+            toRefreshTokenRow({
+              tokenHash: childHash,
+              familyId: parent.familyId,
+              parentHash,
+              createdAt: at,
+            }),
+          );
           return true;
         }),
       );

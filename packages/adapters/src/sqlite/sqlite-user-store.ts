@@ -1,7 +1,8 @@
 import { err, ok, type RefreshTokenRecord, type UserStore } from "@kong-jwt-auth/core";
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { toRefreshFamilyRow, toRefreshTokenRow } from "../drizzle/refresh-rows.js";
 import { driverErrorCode, storeFault } from "../drizzle/store-fault.js";
-import { toUser, toUserRow } from "../drizzle/user-row.js";
+import { toUser, toUserRow, toUserUpdateRow } from "../drizzle/user-row.js";
 import { refreshFamilies, refreshTokens, users } from "./schema.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
@@ -72,43 +73,23 @@ export function createSqliteUserStore(db: SqliteDatabase): UserStore {
 
     async updateUser(id, update) {
       guarded("updateUser", () =>
-        db
-          .update(users)
-          .set({
-            passwordHash: update.passwordHash,
-            consumerId: update.consumerId,
-            credentialId: update.credential?.id,
-            credentialKey: update.credential?.key,
-            credentialSecret: update.credential?.secret,
-            credentialAlgorithm: update.credential?.algorithm,
-            updatedAt: update.updatedAt,
-          })
-          .where(eq(users.id, id))
-          .run(),
+        db.update(users).set(toUserUpdateRow(update)).where(eq(users.id, id)).run(),
       );
     },
 
     async createRefreshFamily(family, firstTokenHash) {
       guarded("createRefreshFamily", () =>
         db.transaction((tx) => {
-          tx.insert(refreshFamilies)
-            .values({
-              id: family.id,
-              userId: family.userId,
-              successorKey: family.successorKey,
-              expiresAt: family.expiresAt,
-              createdAt: family.createdAt,
-              revokedAt: null,
-            })
-            .run();
+          tx.insert(refreshFamilies).values(toRefreshFamilyRow(family)).run();
           tx.insert(refreshTokens)
-            .values({
-              tokenHash: firstTokenHash,
-              familyId: family.id,
-              parentHash: null,
-              createdAt: family.createdAt,
-              usedAt: null,
-            })
+            .values(
+              toRefreshTokenRow({
+                tokenHash: firstTokenHash,
+                familyId: family.id,
+                parentHash: null,
+                createdAt: family.createdAt,
+              }),
+            )
             .run();
         }),
       );
@@ -144,13 +125,14 @@ export function createSqliteUserStore(db: SqliteDatabase): UserStore {
               .get();
             if (!claimed) return false;
             tx.insert(refreshTokens)
-              .values({
-                tokenHash: childHash,
-                familyId: claimed.familyId,
-                parentHash,
-                createdAt: at,
-                usedAt: null,
-              })
+              .values(
+                toRefreshTokenRow({
+                  tokenHash: childHash,
+                  familyId: claimed.familyId,
+                  parentHash,
+                  createdAt: at,
+                }),
+              )
               .run();
             return true;
           },

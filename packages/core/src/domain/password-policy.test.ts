@@ -14,6 +14,14 @@ describe("checkNewPassword", () => {
     expect(checkNewPassword(policy, "ﬁﬁﬁﬁ", USERNAME)).toEqual({ ok: true, value: "fifififi" });
   });
 
+  it("refuses a password holding a lone surrogate, which would hash like any other one", () => {
+    expect(checkNewPassword(policy, "\ud800".repeat(9), USERNAME)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: "weak_password" }),
+    });
+    expect(checkNewPassword(policy, "ok-😀-password", USERNAME)).toMatchObject({ ok: true });
+  });
+
   it("property: accepts exactly the passwords of allowed length that are neither common nor the username", () => {
     const candidate = fc.oneof(
       fc.string({ unit: "grapheme", maxLength: 24 }),
@@ -28,6 +36,7 @@ describe("checkNewPassword", () => {
         const length = [...normalized].length;
         const folded = normalized.toLowerCase();
         const acceptable =
+          !/\p{Surrogate}/u.test(normalized) &&
           length >= policy.minLength &&
           length <= policy.maxLength &&
           folded !== USERNAME &&

@@ -19,6 +19,15 @@ export function normalizePassword(password: string): string {
   return password.normalize("NFKC");
 }
 
+// A lone surrogate is no character: encoded as UTF-8 for hashing it becomes U+FFFD, so every
+// such password would hash like any other of the same length.
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** True when the text is well-formed Unicode: no lone surrogate (a proper pair is fine). */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
 /** Counts characters as NIST does: one per code point. */
 export function passwordLength(password: string): number {
   return [...password].length;
@@ -34,6 +43,9 @@ export function checkNewPassword(
   username: string,
 ): Result<string, AuthError<"weak_password">> {
   const normalized = normalizePassword(password);
+  if (!isWellFormedText(normalized)) {
+    return err(authError("weak_password", "password must be valid Unicode text"));
+  }
   const length = passwordLength(normalized);
   if (length < policy.minLength) {
     return err(

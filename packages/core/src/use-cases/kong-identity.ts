@@ -37,7 +37,11 @@ export function newCredential(deps: Pick<AuthContext, "random" | "settings">): N
   };
 }
 
-/** Finds the consumer by username, or creates it (adopting one that appears meanwhile). */
+/**
+ * Finds the consumer by username, or creates it (adopting one that appears meanwhile). A new
+ * consumer gets an id chosen here, so a create that failed after Kong applied it (its answer
+ * lost) is undone by that id: nothing half-created remains.
+ */
 export async function ensureConsumer(
   deps: Pick<AuthContext, "identity" | "random">,
   username: string,
@@ -45,8 +49,12 @@ export async function ensureConsumer(
   const found = await deps.identity.findConsumerByUsername(username);
   if (!found.ok) return err(unavailable(found.error));
   if (found.value) return ok({ consumer: found.value, created: false });
-  const created = await deps.identity.createConsumer({ id: newId(deps.random), username });
-  if (!created.ok) return err(unavailable(created.error));
+  const id = newId(deps.random);
+  const created = await deps.identity.createConsumer({ id, username });
+  if (!created.ok) {
+    await deps.identity.deleteConsumer(id);
+    return err(unavailable(created.error));
+  }
   return ok(created.value);
 }
 
@@ -80,16 +88,45 @@ export async function provisionCredential(
   );
 }
 
+type LiveCredential = Promise<Result<User, AuthError<"identity_unavailable">>>;
+
+// The checks in flight, per store and user id. Concurrent signins of one user (two tabs, a
+// retry) must share one check: each repairing on its own would create a credential per signin,
+// store only the last, and hand out tokens that Kong accepts but the service no longer verifies.
+const checksInFlight = new WeakMap<object, Map<string, LiveCredential>>();
+
 /**
  * Makes sure the user's stored credential is live in Kong with the stored secret. When it is
  * missing or has drifted, a new one is created (and the consumer too, if need be) and saved, so
- * the token signed next is always accepted at the gateway.
+ * the token signed next is always accepted at the gateway. Concurrent calls for one user share
+ * one check and one repair.
  */
-export async function ensureLiveCredential(
+export function ensureLiveCredential(
   deps: IdentityDeps & Pick<AuthContext, "users">,
   user: User,
   now: number,
-): Promise<Result<User, AuthError<"identity_unavailable">>> {
+): LiveCredential {
+  let checks = checksInFlight.get(deps.users);
+  if (!checks) {
+    checks = new Map();
+    checksInFlight.set(deps.users, checks);
+  }
+  const pending = checks.get(user.id);
+  if (pending) return pending;
+  const inFlight = checks;
+  const check = checkLiveCredential(deps, user, now).finally(() => inFlight.delete(user.id));
+  inFlight.set(user.id, check);
+  return check;
+}
+
+async function checkLiveCredential(
+  deps: IdentityDeps & Pick<AuthContext, "users">,
+  snapshot: User,
+  now: number,
+): LiveCredential {
+  // The caller's copy may predate a repair that finished a moment ago: repairing from it again
+  // would replace the credential that repair just stored.
+  const user = (await deps.users.findUserById(snapshot.id)) ?? snapshot;
   const listed = await deps.identity.listCredentials(user.consumerId);
   if (!listed.ok) return err(unavailable(listed.error));
   const stored = user.credential;

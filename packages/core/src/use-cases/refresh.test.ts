@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createFakeAuthDeps } from "../../../testkit/src/index.js";
 import { type AuthOptions, createAuth } from "../auth.js";
 import { toBase64Url } from "../domain/encoding.js";
@@ -32,6 +32,14 @@ async function signedIn(options: Omit<AuthOptions, "passwordPolicy"> = {}, seed?
 const INVALID_GRANT = { ok: false, error: { code: "invalid_grant" } };
 
 describe("refresh", () => {
+  it("answers invalid_grant for a live token whose user no longer exists", async () => {
+    const { deps, auth, first } = await signedIn();
+    vi.spyOn(deps.users, "findUserById").mockResolvedValue(null);
+    await expect(auth.refresh({ refreshToken: first.refreshToken })).resolves.toMatchObject(
+      INVALID_GRANT,
+    );
+  });
+
   it("exchanges a valid refresh token for a new access token and a new refresh token", async () => {
     const { deps, auth, first } = await signedIn();
     const result = await auth.refresh({ refreshToken: first.refreshToken });

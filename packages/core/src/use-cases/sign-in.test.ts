@@ -126,6 +126,15 @@ describe("signIn", () => {
     expect(hash).not.toHaveBeenCalled();
   });
 
+  it("refuses a password with a lone surrogate, which another one would match once encoded", async () => {
+    const { deps, auth } = await signedUp();
+    const verify = vi.spyOn(deps.hasher, "verify");
+    await expect(
+      auth.signIn({ username: "alice", password: `${PASSWORD.slice(0, -1)}\ud800` }),
+    ).resolves.toMatchObject({ ok: false, error: { code: "invalid_credentials" } });
+    expect(verify).not.toHaveBeenCalled();
+  });
+
   it("answers invalid_request when the username or password is not a string", async () => {
     const { auth } = await signedUp();
     await expect(auth.signIn({ username: "alice", password: null })).resolves.toMatchObject({
@@ -185,6 +194,49 @@ describe("signIn", () => {
       expect(deps.tokens.peek(result.value.accessToken)?.iss).toBe(healed.credential.key);
       expect(deps.identity.credentials()).toHaveLength(1);
       await expectTokenValidAtKong(deps, healed, result.value.accessToken);
+    });
+
+    it("recreates one credential for concurrent signins after it was deleted, and every token verifies", async () => {
+      const { deps, auth, user, stored } = await signedUp();
+      await deps.identity.deleteCredential(user.consumerId, user.credential.key);
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => auth.signIn({ username: "alice", password: PASSWORD })),
+      );
+      expect(deps.identity.credentials()).toHaveLength(1);
+      for (const result of results) {
+        if (!result.ok) throw new Error(result.error.code);
+        await expectTokenValidAtKong(deps, stored(), result.value.accessToken);
+        await expect(auth.verifyAccess({ token: result.value.accessToken })).resolves.toMatchObject(
+          { ok: true },
+        );
+      }
+    });
+
+    it("keeps the credential an earlier signin just recreated when a slower one read the user before it", async () => {
+      const { deps, auth, user, stored } = await signedUp();
+      await deps.identity.deleteCredential(user.consumerId, user.credential.key);
+      const verify = deps.hasher.verify.bind(deps.hasher);
+      let release = (): void => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let calls = 0;
+      vi.spyOn(deps.hasher, "verify").mockImplementation(async (hash, password) => {
+        calls += 1;
+        if (calls === 2) await gate;
+        return verify(hash, password);
+      });
+      const first = auth.signIn({ username: "alice", password: PASSWORD });
+      const slower = auth.signIn({ username: "alice", password: PASSWORD });
+      const firstResult = await first;
+      release();
+      await slower;
+      if (!firstResult.ok) throw new Error(firstResult.error.code);
+      expect(deps.identity.credentials()).toHaveLength(1);
+      await expect(
+        auth.verifyAccess({ token: firstResult.value.accessToken }),
+      ).resolves.toMatchObject({ ok: true });
+      await expectTokenValidAtKong(deps, stored(), firstResult.value.accessToken);
     });
 
     it("recreates the consumer by username when it was deleted in Kong", async () => {

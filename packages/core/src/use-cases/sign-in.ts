@@ -1,4 +1,4 @@
-import { normalizePassword, passwordLength } from "../domain/password-policy.js";
+import { isWellFormedText, normalizePassword, passwordLength } from "../domain/password-policy.js";
 import { normalizeUsername } from "../domain/username.js";
 import { type AuthError, authError, err, ok, type Result } from "../errors.js";
 import type { AuthContext } from "./context.js";
@@ -34,7 +34,10 @@ export async function signIn(
     return err(authError("invalid_request", "username and password must be strings"));
   }
   const password = normalizePassword(input.password);
-  if (passwordLength(password) > deps.settings.passwordPolicy.maxLength) {
+  if (
+    passwordLength(password) > deps.settings.passwordPolicy.maxLength ||
+    !isWellFormedText(password)
+  ) {
     // No account can have such a password; refuse before any hashing work.
     return err(authError("invalid_credentials", INVALID_CREDENTIALS));
   }

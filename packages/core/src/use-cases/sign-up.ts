@@ -4,7 +4,7 @@ import { normalizeUsername } from "../domain/username.js";
 import { type AuthError, authError, err, ok, type Result } from "../errors.js";
 import type { AuthContext } from "./context.js";
 import { newId } from "./ids.js";
-import { newCredential, toStoredCredential, unavailable } from "./kong-identity.js";
+import { ensureConsumer, newCredential, toStoredCredential, unavailable } from "./kong-identity.js";
 
 /** Signup input as received; the use case validates it. */
 export interface SignUpInput {
@@ -51,35 +51,18 @@ export async function signUp(
   const passwordHash = await deps.hasher.hash(password.value);
 
   // Step 1: the consumer. An existing one of that username (someone else's, or an earlier
-  // failed attempt's) is adopted; a new one gets an id chosen here, so a create whose answer
-  // was lost can still be undone by that id.
-  const found = await deps.identity.findConsumerByUsername(username.value);
-  if (!found.ok) return err(unavailable(found.error));
-  let consumer = found.value;
-  let consumerCreated = false;
-  if (!consumer) {
-    const consumerId = newId(deps.random);
-    const created = await deps.identity.createConsumer({
-      id: consumerId,
-      username: username.value,
-    });
-    if (!created.ok) {
-      await deps.identity.deleteConsumer(consumerId);
-      return err(unavailable(created.error));
-    }
-    consumer = created.value.consumer;
-    consumerCreated = created.value.created;
-  }
-  const undoConsumer = async (): Promise<void> => {
-    if (consumerCreated && consumer) await deps.identity.deleteConsumer(consumer.id);
-  };
+  // failed attempt's) is adopted; a failed create is undone by the id it chose.
+  const ensured = await ensureConsumer(deps, username.value);
+  if (!ensured.ok) return ensured;
+  const { consumer } = ensured.value;
+  let consumerCreated = ensured.value.created;
 
-  // Step 2: the credential, with a key chosen here for the same reason.
+  // Step 2: the credential, with a key chosen here, so a create whose answer was lost can
+  // still be undone by that key.
   const wanted = newCredential(deps);
   const undoCredential = async (): Promise<void> => {
-    if (!consumer) return;
     await deps.identity.deleteCredential(consumer.id, wanted.key);
-    await undoConsumer();
+    if (consumerCreated) await deps.identity.deleteConsumer(consumer.id);
   };
   const credential = await deps.identity.createCredential(consumer.id, wanted);
   if (!credential.ok || !credential.value) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createFakeAuthDeps } from "../../../testkit/src/index.js";
 import { createAuth } from "../auth.js";
 import type { User } from "../domain/user.js";
@@ -42,6 +42,15 @@ async function resign(
 const INVALID_TOKEN = { ok: false, error: { code: "invalid_token" } };
 
 describe("verifyAccess", () => {
+  it("answers invalid_token for a sub that is no user id without asking the store", async () => {
+    const { deps, auth, user } = await signedIn();
+    const find = vi.spyOn(deps.users, "findUserById");
+    // A NUL is what PostgreSQL refuses in a text parameter: the lookup would throw, not miss.
+    const forged = await resign(deps, user, { sub: "a\u0000b" });
+    await expect(auth.verifyAccess({ token: forged })).resolves.toMatchObject(INVALID_TOKEN);
+    expect(find).not.toHaveBeenCalled();
+  });
+
   it("returns the verified identity behind a valid token", async () => {
     const { deps, auth, token, user } = await signedIn();
     const nowS = deps.clock.now() / 1000;

@@ -1,3 +1,4 @@
+import { isUuidShaped } from "../domain/encoding.js";
 import { type AuthError, authError, err, ok, type Result } from "../errors.js";
 import type { AuthContext } from "./context.js";
 
@@ -43,7 +44,14 @@ export async function verifyAccess(
 ): Promise<Result<AccessInfo, AuthError<"invalid_token">>> {
   if (!input.token) return err(authError("invalid_token", "a bearer token is required"));
   const peeked = deps.tokens.peek(input.token);
-  if (!peeked || typeof peeked.sub !== "string" || typeof peeked.iss !== "string") {
+  // User ids are UUIDs: anything else in an unverified `sub` is not looked up (PostgreSQL
+  // refuses a NUL in a text parameter, which would turn a forged token into a 500).
+  if (
+    !peeked ||
+    typeof peeked.sub !== "string" ||
+    !isUuidShaped(peeked.sub) ||
+    typeof peeked.iss !== "string"
+  ) {
     return err(authError("invalid_token", "the access token is malformed"));
   }
   const user = await deps.users.findUserById(peeked.sub);
