@@ -109,14 +109,6 @@ function isAddressInUse(error: unknown): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === "EADDRINUSE";
 }
 
-/**
- * The emulator reports a busy port in words of its own ("proxy port 127.0.0.1:8000 is already
- * in use"), without the errno code.
- */
-function isEmulatorPortInUse(error: unknown): boolean {
-  return isAddressInUse(error) || (error instanceof Error && /already in use/.test(error.message));
-}
-
 /** The URL to reach a listener bound to `host`: a wildcard address is reached over loopback. */
 export function reachableUrl(host: string, port: number): string {
   const reachable = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
@@ -172,7 +164,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           logger: { info: () => {}, warn: (message) => emulatorWarnings.push(message) },
         });
       } catch (error) {
-        if (isEmulatorPortInUse(error)) {
+        if (isAddressInUse(error)) {
           throw startupError(
             `KONG_PROXY_PORT ${config.kongProxyPort} or KONG_ADMIN_PORT ${config.kongAdminPort} on ${config.host} is already in use; stop what holds it or choose other ports`,
             error,

@@ -83,7 +83,8 @@ function listen(server: Server, port: number, host: string, role: string): Promi
           : error.code === "EACCES"
             ? `no permission to listen on ${role} port ${where}`
             : `${role} listener on ${where}: ${error.message}`;
-      reject(new Error(reason));
+      // Keep the errno code, so callers can tell a busy port from other failures.
+      reject(Object.assign(new Error(reason, { cause: error }), { code: error.code }));
     };
     server.once("error", onError);
     server.listen(port, host, () => {
