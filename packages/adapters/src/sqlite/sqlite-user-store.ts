@@ -30,6 +30,44 @@ const tokenRecordColumns = {
 };
 
 /**
+ * The statements of the hot paths (signin, refresh, every `/api/jwt` call), prepared once:
+ * building a query through drizzle costs about twenty times what SQLite takes to run it.
+ */
+function prepareStatements(db: SqliteDatabase) {
+  const placeholder = sql.placeholder;
+  return {
+    userByUsername: db
+      .select()
+      .from(users)
+      .where(eq(users.username, placeholder("username")))
+      .prepare(),
+    userById: db
+      .select()
+      .from(users)
+      .where(eq(users.id, placeholder("id")))
+      .prepare(),
+    tokenRecord: db
+      .select(tokenRecordColumns)
+      .from(refreshTokens)
+      .innerJoin(refreshFamilies, eq(refreshFamilies.id, refreshTokens.familyId))
+      .where(eq(refreshTokens.tokenHash, placeholder("tokenHash")))
+      .prepare(),
+    claimParent: db
+      .update(refreshTokens)
+      .set({ usedAt: sql`${placeholder("at")}` })
+      .where(
+        and(
+          eq(refreshTokens.tokenHash, placeholder("parentHash")),
+          isNull(refreshTokens.usedAt),
+          sql`exists (select 1 from ${refreshFamilies} where ${refreshFamilies.id} = ${refreshTokens.familyId} and ${refreshFamilies.revokedAt} is null)`,
+        ),
+      )
+      .returning({ familyId: refreshTokens.familyId })
+      .prepare(),
+  };
+}
+
+/**
  * The {@link UserStore} over SQLite (better-sqlite3 + drizzle). Build the database with
  * `openSqliteDatabase` and apply `migrateSqlite` first.
  *
@@ -38,18 +76,22 @@ const tokenRecordColumns = {
  * (`used_at IS NULL`, family not revoked) lets exactly one of two rotations of a token win.
  */
 export function createSqliteUserStore(db: SqliteDatabase): UserStore {
+  // Prepared on first use, since SQLite only prepares statements over tables that exist.
+  let prepared: ReturnType<typeof prepareStatements> | undefined;
+  const statements = () => {
+    prepared ??= prepareStatements(db);
+    return prepared;
+  };
   return {
     async findUserByUsername(username) {
       const row = guarded("findUserByUsername", () =>
-        db.select().from(users).where(eq(users.username, username)).get(),
+        statements().userByUsername.get({ username }),
       );
       return row ? toUser(row, STORE) : null;
     },
 
     async findUserById(id) {
-      const row = guarded("findUserById", () =>
-        db.select().from(users).where(eq(users.id, id)).get(),
-      );
+      const row = guarded("findUserById", () => statements().userById.get({ id }));
       return row ? toUser(row, STORE) : null;
     },
 
@@ -96,33 +138,17 @@ export function createSqliteUserStore(db: SqliteDatabase): UserStore {
     },
 
     async findRefreshToken(tokenHash): Promise<RefreshTokenRecord | null> {
-      const row = guarded("findRefreshToken", () =>
-        db
-          .select(tokenRecordColumns)
-          .from(refreshTokens)
-          .innerJoin(refreshFamilies, eq(refreshFamilies.id, refreshTokens.familyId))
-          .where(eq(refreshTokens.tokenHash, tokenHash))
-          .get(),
-      );
+      const row = guarded("findRefreshToken", () => statements().tokenRecord.get({ tokenHash }));
       return row ?? null;
     },
 
     async rotateRefreshToken({ parentHash, childHash, at }) {
+      const { claimParent } = statements();
       return guarded("rotateRefreshToken", () =>
         db.transaction(
           (tx) => {
-            const claimed = tx
-              .update(refreshTokens)
-              .set({ usedAt: at })
-              .where(
-                and(
-                  eq(refreshTokens.tokenHash, parentHash),
-                  isNull(refreshTokens.usedAt),
-                  sql`exists (select 1 from ${refreshFamilies} where ${refreshFamilies.id} = ${refreshTokens.familyId} and ${refreshFamilies.revokedAt} is null)`,
-                ),
-              )
-              .returning({ familyId: refreshTokens.familyId })
-              .get();
+            // The prepared statement runs on the same connection, inside this transaction.
+            const claimed = claimParent.get({ parentHash, at });
             if (!claimed) return false;
             tx.insert(refreshTokens)
               .values(
