@@ -46,17 +46,19 @@ async function main(): Promise<number | undefined> {
     process.stderr.write(`kong-emulator: cannot start: ${reason}\n`);
     return 2;
   }
-  process.stdout.write(
-    `Kong emulator ${KONG_VERSION} ready: proxy ${emulator.proxyUrl}, admin ${emulator.adminUrl}\n`,
-  );
   const stop = () => {
     emulator.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
+  // Before the ready line: a SIGTERM sent as soon as that line is read would otherwise, now
+  // and then, find Node without its handler yet and kill the process (no exit code 0).
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+  process.stdout.write(
+    `Kong emulator ${KONG_VERSION} ready: proxy ${emulator.proxyUrl}, admin ${emulator.adminUrl}\n`,
+  );
   return undefined;
 }
 
