@@ -98,6 +98,28 @@ services:
     expect(reply.headers.get("server")).toBe("kong/3.9.3");
   });
 
+  it("forwards a POST without a body with neither Content-Length nor Transfer-Encoding, as nginx does", async () => {
+    const reply = await send("/api/public/signout", {
+      method: "POST",
+      headers: ["X-Twice", "1", "x-twice", "2"],
+    });
+    expect(reply.echo).toMatchObject({ method: "POST", body: "" });
+    const headers = reply.echo?.headers ?? {};
+    expect(headers["content-length"]).toBeUndefined();
+    expect(headers["transfer-encoding"]).toBeUndefined();
+    expect(headers["x-twice"]).toBe("1, 2");
+    expect(headers.host).toBe(`127.0.0.1:${new URL(upstream.url).port}`);
+  });
+
+  it("forwards an empty body sent with Content-Length: 0 as such", async () => {
+    const reply = await send("/api/public/signout", {
+      method: "POST",
+      headers: ["Content-Length", "0"],
+    });
+    expect(reply.echo?.headers["content-length"]).toBe("0");
+    expect(reply.echo?.headers["transfer-encoding"]).toBeUndefined();
+  });
+
   it("strips the matched prefix by default and prefers the longest or more specific route", async () => {
     expect((await send("/strip/x/y")).echo?.path).toBe("/x/y");
     expect((await send("/strip")).echo?.path).toBe("/");

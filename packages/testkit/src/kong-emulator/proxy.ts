@@ -157,6 +157,26 @@ function withoutQueryArgs(rawQuery: string, names: readonly string[]): string {
     .join("&");
 }
 
+/**
+ * Header pairs as an object for `http.request`, keeping each name's case, the order of first
+ * appearance, and repeated names as repeated lines.
+ */
+function headerObject(
+  pairs: ReadonlyArray<readonly [string, string]>,
+): Record<string, string | string[]> {
+  const object: Record<string, string | string[]> = {};
+  const names = new Map<string, string>();
+  for (const [name, value] of pairs) {
+    const lower = name.toLowerCase();
+    const first = names.get(lower) ?? name;
+    names.set(lower, first);
+    const seen = object[first];
+    // A single value stays a string: Node insists on that for Host.
+    object[first] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+  }
+  return object;
+}
+
 /** Creates the proxy's request listener. */
 export function createProxyHandler(options: ProxyOptions): ProxyHandler {
   const router = createRouter(options.config);
@@ -367,20 +387,24 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
         for (const [name, value] of Object.entries(upstreamHeaders)) {
           if (value !== null) headers.push([name, value]);
         }
-        if (body.length > 0 || req.headers["content-length"] !== undefined) {
-          headers.push(["Content-Length", String(body.length)]);
-        }
+        const hasBody = body.length > 0 || req.headers["content-length"] !== undefined;
+        if (hasBody) headers.push(["Content-Length", String(body.length)]);
 
         const sentAt = Date.now();
         const send = service.protocol === "https" ? httpsRequest : httpRequest;
+        // nginx sends a request without a body with neither Content-Length nor Transfer-Encoding.
+        // Node would announce a chunked body for a bodiless POST (which a server may refuse
+        // without a Content-Type: Fastify answers 415), unless told not to before the head is
+        // written — and it writes the head at once when the headers come as a flat array.
         const upstream = send({
           host: service.host,
           port: service.port,
           method,
           path: upstreamUri,
-          headers: headers.flat(),
+          headers: hasBody ? headers.flat() : headerObject(headers),
           setHost: false,
         });
+        if (!hasBody) upstream.useChunkedEncodingByDefault = false;
         upstream.on("response", (upstreamRes) => {
           const waited = Date.now() - sentAt;
           res.statusCode = upstreamRes.statusCode ?? 502;
@@ -415,7 +439,7 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
           if (res.headersSent) res.destroy();
           else sendError(502, "An invalid response was received from the upstream server", true);
         });
-        upstream.end(body);
+        upstream.end(hasBody ? body : undefined);
       },
       () => {
         res.destroy();
