@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { freePorts } from "@kong-jwt-auth/testkit/e2e";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePorts } from "./test-support/free-ports.js";
 import { WALKTHROUGH_USER, walkthrough } from "./walkthrough.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));

@@ -8,11 +8,11 @@
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createFakeClock, type FakeClock } from "@kong-jwt-auth/testkit";
+import { freePorts } from "@kong-jwt-auth/testkit/e2e";
 import { startKongEmulator } from "@kong-jwt-auth/testkit/kong-emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "./config.js";
 import { isStartupError, type Stack, startStack } from "./stack.js";
-import { freePorts } from "./test-support/free-ports.js";
 
 const KONG_YAML = fileURLToPath(new URL("../../../kong.yaml", import.meta.url));
 const PASSWORD = "correct horse battery staple";

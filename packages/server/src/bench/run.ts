@@ -13,10 +13,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { freePorts } from "@kong-jwt-auth/testkit/e2e";
 import autocannon from "autocannon";
 import { loadConfig } from "../config.js";
 import { type Stack, startStack } from "../stack.js";
-import { freePorts } from "../test-support/free-ports.js";
 
 const KONG_YAML = fileURLToPath(new URL("../../../../kong.yaml", import.meta.url));
 const PASSWORD = "correct horse battery staple";

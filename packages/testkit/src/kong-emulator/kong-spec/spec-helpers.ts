@@ -7,9 +7,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { constants, createHmac, type KeyObject, randomUUID, sign } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePorts } from "../../e2e/free-ports.js";
 import { rawRequest } from "../test-support.js";
 
 /** The repository root, where `pnpm kong-emulator` is defined. */
@@ -17,11 +17,8 @@ const ROOT = join(import.meta.dirname, "../../../../..");
 
 /** A port nobody listens on right now (the emulator is told it explicitly, as in CI). */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
-  await new Promise((resolve) => server.close(resolve));
+  const [port] = await freePorts(1);
+  if (port === undefined) throw new Error("no free port");
   return port;
 }
 
