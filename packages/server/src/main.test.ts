@@ -21,6 +21,7 @@ interface Started {
   readonly child: ChildProcess;
   /** Everything written to stdout and stderr so far. */
   readonly output: () => string;
+  /** The exit code, once the process has exited and its output has been read to the end. */
   readonly exited: Promise<number | null>;
 }
 
@@ -52,7 +53,9 @@ function start(env: Record<string, string>): Started {
   child.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString("utf8");
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  // "close", not "exit": a child's stdout and stderr may still hold unread output at "exit",
+  // and the assertions that follow read all of it.
+  const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
   return { child, output: () => output, exited };
 }
 
@@ -76,10 +79,10 @@ function waitFor(started: Started, text: string): Promise<void> {
     const cleanup = (): void => {
       clearTimeout(timer);
       started.child.stdout?.off("data", check);
-      started.child.off("exit", onExit);
+      started.child.off("close", onExit);
     };
     started.child.stdout?.on("data", check);
-    started.child.once("exit", onExit);
+    started.child.once("close", onExit);
     check();
   });
 }

@@ -12,7 +12,10 @@ export interface KongAdminOptions {
   readonly fetch?: typeof globalThis.fetch;
   /** Time allowed for each attempt, in milliseconds. Default 2000. */
   readonly timeoutMs?: number;
-  /** Retries after the first attempt, for network errors and 5xx (a timeout is not retried). Default 2. */
+  /**
+   * Retries after the first attempt, for network errors and 408, 429, 500, 502, 503 and 504 (a
+   * timeout is not retried). Default 2.
+   */
   readonly retries?: number;
   /** Base of the exponential backoff between attempts, in milliseconds. Default 100. */
   readonly retryDelayMs?: number;

@@ -142,9 +142,10 @@ function createSender(transport: KongTransport): (call: Call) => Promise<Sent> {
  * The {@link IdentityGateway} over Kong's Admin API (kong-contract §2–§3), with ky.
  *
  * Every call has a timeout (default 2 s, not retried, so a hung Kong costs a caller one timeout)
- * and bounded retries with exponential backoff and jitter on network errors, 408/429 and 5xx. All calls are idempotent: the two
- * POSTs carry the consumer id and credential key the service chose, and a retry that finds its
- * own earlier write (409, or a primary-key violation) recovers it. Any fault, refusal or
+ * and bounded retries with exponential backoff and jitter on network errors and 408, 429, 500,
+ * 502, 503 and 504. All calls are idempotent: the two POSTs carry the consumer id and credential
+ * key the service chose, and a retry that finds its own earlier write (409, or a primary-key
+ * violation) recovers it. Any fault, refusal or
  * malformed answer becomes an `identity_unavailable` value naming the call and the reason; no
  * call throws. Path segments are always URL-encoded.
  *

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadDeclarativeConfig, startKongEmulator } from "@kong-jwt-auth/testkit/kong-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createJoseTokenSigner } from "../jose/jose-token-signer.js";
 import { createKongIdentityGateway } from "./kong-identity-gateway.js";
 
@@ -67,11 +67,11 @@ describe("a token signed with a credential created through the Kong client", () 
   } as const;
   const signer = createJoseTokenSigner();
 
-  async function tokenFor(secret: string): Promise<string> {
+  async function tokenFor(secret: string, key: string = credential.key): Promise<string> {
     const iat = Math.floor(Date.now() / 1000);
     return signer.sign(
       {
-        iss: credential.key,
+        iss: key,
         sub: "user-1",
         username: "alice",
         iat,
@@ -97,6 +97,11 @@ describe("a token signed with a credential created through the Kong client", () 
     expect(created).toMatchObject({ ok: true, value: { key: credential.key } });
   });
 
+  beforeEach(() => {
+    // A test must not pass on the headers an earlier test's request left behind.
+    seen = undefined;
+  });
+
   it("passes Kong's jwt plugin, which forwards the consumer to the upstream", async () => {
     const response = await callProxy(await tokenFor(credential.secret));
     expect(response.status).toBe(200);
@@ -113,14 +118,31 @@ describe("a token signed with a credential created through the Kong client", () 
   });
 
   it("is refused once the credential is deleted through the Kong client", async () => {
-    const token = await tokenFor(credential.secret);
+    // A credential of this test's own, so that deleting it leaves the other tests' one alone
+    // and the tests pass in any order.
+    const doomed = {
+      key: randomBytes(16).toString("base64url"),
+      secret: randomBytes(32).toString("base64url"),
+      algorithm: "HS256",
+    } as const;
     const gateway = createKongIdentityGateway({ adminUrl: running().adminUrl });
-    await expect(gateway.deleteCredential(consumerId, credential.key)).resolves.toEqual({
+    await expect(gateway.createCredential(consumerId, doomed)).resolves.toMatchObject({
+      ok: true,
+      value: { key: doomed.key },
+    });
+    const token = await tokenFor(doomed.secret, doomed.key);
+    const before = await callProxy(token);
+    expect(before.status).toBe(200);
+    await before.body?.cancel();
+
+    await expect(gateway.deleteCredential(consumerId, doomed.key)).resolves.toEqual({
       ok: true,
       value: undefined,
     });
     const response = await callProxy(token);
     expect(response.status).toBe(401);
-    await response.body?.cancel();
+    await expect(response.json()).resolves.toEqual({
+      message: "No credentials found for given 'iss'",
+    });
   });
 });

@@ -146,24 +146,28 @@ describe(`PostgreSQL user store specifics on ${TARGET}`, () => {
     await fresh.close();
 
     const dir = mkdtempSync(join(tmpdir(), "kong-jwt-auth-pg-"));
-    const previousFolder = join(dir, "migrations");
-    cpSync(POSTGRES_MIGRATIONS_FOLDER, previousFolder, { recursive: true });
-    const journalPath = join(previousFolder, "meta", "_journal.json");
-    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: unknown[] };
-    writeFileSync(
-      journalPath,
-      JSON.stringify({ ...journal, entries: journal.entries.slice(0, 1) }),
-    );
-
-    const upgraded = await onTarget(previousFolder);
     try {
-      expect(await schemaShape(upgraded)).not.toEqual(expected);
-      await createPostgresUserStore(upgraded.db).insertUser(USER);
-      await migratePostgres(upgraded.db, { migrationsSchema: upgraded.schema });
-      expect(await schemaShape(upgraded)).toEqual(expected);
-      expect(await createPostgresUserStore(upgraded.db).findUserById(USER.id)).toEqual(USER);
+      const previousFolder = join(dir, "migrations");
+      cpSync(POSTGRES_MIGRATIONS_FOLDER, previousFolder, { recursive: true });
+      const journalPath = join(previousFolder, "meta", "_journal.json");
+      const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: unknown[] };
+      writeFileSync(
+        journalPath,
+        JSON.stringify({ ...journal, entries: journal.entries.slice(0, 1) }),
+      );
+
+      const upgraded = await onTarget(previousFolder);
+      try {
+        expect(await schemaShape(upgraded)).not.toEqual(expected);
+        await createPostgresUserStore(upgraded.db).insertUser(USER);
+        await migratePostgres(upgraded.db, { migrationsSchema: upgraded.schema });
+        expect(await schemaShape(upgraded)).toEqual(expected);
+        expect(await createPostgresUserStore(upgraded.db).findUserById(USER.id)).toEqual(USER);
+      } finally {
+        await upgraded.close();
+      }
     } finally {
-      await upgraded.close();
+      // Also when the old migrations fail to apply: no copy is left behind in the temp folder.
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -195,7 +195,7 @@ describe("SQLite rotation across two connections on one file", () => {
     expect((await b.findRefreshToken("parent"))?.usedAt).toBe(results[0] ? 2_000 : 2_001);
   });
 
-  it("makes a rotation wait for another connection's write and then see it", async () => {
+  it("refuses a rotation with SQLITE_BUSY while another connection holds the write lock, then sees its committed write", async () => {
     const { first, b } = await twoConnections(50);
     // Another process is mid-rotation: it holds the write lock and has marked the parent used.
     first.$client.exec("begin immediate");

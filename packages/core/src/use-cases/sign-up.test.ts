@@ -333,6 +333,9 @@ describe("signUp", () => {
       { passwordPolicy: { commonPasswords: [] } },
     );
     await auth.signUp({ username: "alice", password: PASSWORD });
-    expect(deps.users.listUsers()[0]?.passwordHash).toMatch(/^fake\$v=5\$/);
+    const stored = deps.users.listUsers()[0]?.passwordHash;
+    expect(stored).toMatch(/^fake\$v=5\$/);
+    expect(stored).not.toContain(PASSWORD);
+    expect(JSON.stringify(deps.users.listUsers())).not.toContain(PASSWORD);
   });
 });

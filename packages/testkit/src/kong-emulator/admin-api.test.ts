@@ -45,8 +45,13 @@ describe("Kong Admin API emulator front-ends", () => {
   let emulator: Awaited<ReturnType<typeof startKongEmulator>>;
 
   beforeAll(async () => {
-    server.listen({ onUnhandledRequest: "bypass" });
     emulator = await startKongEmulator({ model });
+    // Requests to the real HTTP listener go through; anything else unhandled is an error.
+    server.listen({
+      onUnhandledRequest(request, print) {
+        if (!request.url.startsWith(emulator.adminUrl)) print.error();
+      },
+    });
   });
   afterAll(async () => {
     server.close();

@@ -73,8 +73,12 @@ function run(args: string[]): ChildProcess {
   });
 }
 
+/**
+ * The exit code, once the child's stdout and stderr are read to the end: "close", not "exit",
+ * after which output the assertions read may still be unread.
+ */
 function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+  return new Promise((resolve) => child.on("close", (code) => resolve(code)));
 }
 
 describe("kong-emulator CLI", () => {

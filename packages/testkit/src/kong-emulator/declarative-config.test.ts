@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -133,13 +133,17 @@ plugins: [{ name: prometheus }]
 
   it("names the file when it cannot be read or parsed", () => {
     const dir = mkdtempSync(join(tmpdir(), "kong-emulator-"));
-    const missing = join(dir, "missing.yaml");
-    expect(() => loadDeclarativeConfig({ path: missing })).toThrow(
-      /missing\.yaml.*cannot read the file/s,
-    );
-    const broken = join(dir, "broken.yaml");
-    writeFileSync(broken, "services: [\n");
-    expect(() => loadDeclarativeConfig({ path: broken })).toThrow(/not valid YAML or JSON/);
+    try {
+      const missing = join(dir, "missing.yaml");
+      expect(() => loadDeclarativeConfig({ path: missing })).toThrow(
+        /missing\.yaml.*cannot read the file/s,
+      );
+      const broken = join(dir, "broken.yaml");
+      writeFileSync(broken, "services: [\n");
+      expect(() => loadDeclarativeConfig({ path: broken })).toThrow(/not valid YAML or JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -64,7 +64,8 @@ export async function launchKong(config: Record<string, unknown>): Promise<KongS
     const adminPort = await freePort();
     const proxyPort = await freePort();
     const child = launch(configPath, adminPort, proxyPort);
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    // "close", not "exit": at "exit" stderr may still hold the refusal this function reads.
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -75,7 +76,7 @@ export async function launchKong(config: Record<string, unknown>): Promise<KongS
         out += chunk.toString();
         if (out.includes("\n")) resolve(true);
       });
-      child.on("exit", () => resolve(false));
+      child.on("close", () => resolve(false));
     });
     if (!ready) {
       if (attempt < 3 && stderr.includes("already in use")) continue;
