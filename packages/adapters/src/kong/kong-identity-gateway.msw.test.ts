@@ -203,6 +203,41 @@ describe("Kong identity gateway faults (msw)", () => {
     });
   });
 
+  it("reads a credential without consumer or algorithm as the path consumer's HS256 credential", async () => {
+    server.use(
+      http.get(`${ADMIN}/consumers/:id/jwt`, () =>
+        HttpResponse.json({
+          data: [{ id: "c-1", key: CREDENTIAL.key, secret: CREDENTIAL.secret }],
+          next: null,
+        }),
+      ),
+    );
+    await expect(gateway().listCredentials(CONSUMER_ID)).resolves.toEqual({
+      ok: true,
+      value: [
+        {
+          id: "c-1",
+          consumerId: CONSUMER_ID,
+          key: CREDENTIAL.key,
+          secret: CREDENTIAL.secret,
+          algorithm: "HS256",
+        },
+      ],
+    });
+  });
+
+  it("answers identity_unavailable for a credential without its key or secret", async () => {
+    server.use(
+      http.get(`${ADMIN}/consumers/:id/jwt`, () =>
+        HttpResponse.json({ data: [{ id: "c-1", secret: CREDENTIAL.secret }], next: null }),
+      ),
+    );
+    await expect(gateway().listCredentials(CONSUMER_ID)).resolves.toMatchObject({
+      ok: false,
+      error: { code: "identity_unavailable" },
+    });
+  });
+
   it("answers identity_unavailable for a status Kong's contract does not have there", async () => {
     server.use(
       http.get(`${ADMIN}/consumers/:id/jwt`, () => HttpResponse.json({}, { status: 418 })),

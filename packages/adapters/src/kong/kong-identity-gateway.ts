@@ -180,7 +180,7 @@ export function createKongIdentityGateway(options: KongIdentityGatewayOptions): 
     if (!sent.ok) return sent;
     if (sent.value.status === 404) return ok(null);
     if (sent.value.status !== 200) return err(unexpectedStatus(call, sent.value));
-    const credential = parseCredential(sent.value.body);
+    const credential = parseCredential(sent.value.body, consumerId);
     return credential ? ok(credential) : err(unexpectedBody(call));
   }
 
@@ -253,7 +253,7 @@ export function createKongIdentityGateway(options: KongIdentityGatewayOptions): 
         const parsed = parsePage(sent.value.body);
         if (!parsed) return err(unexpectedBody(call));
         for (const item of parsed.data) {
-          const credential = parseCredential(item);
+          const credential = parseCredential(item, consumerId);
           if (!credential) return err(unexpectedBody(call));
           credentials.push(credential);
         }
@@ -277,7 +277,7 @@ export function createKongIdentityGateway(options: KongIdentityGatewayOptions): 
       const { status, body } = sent.value;
       if (status === 404) return ok(null);
       if (status === 201 || status === 200) {
-        const created = parseCredential(body);
+        const created = parseCredential(body, consumerId);
         return created ? ok(created) : err(unexpectedBody(call));
       }
       if (status !== 409) return err(unexpectedStatus(call, sent.value));

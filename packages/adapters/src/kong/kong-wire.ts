@@ -21,15 +21,23 @@ export function parseConsumer(body: unknown): Consumer | null {
   return { id: body.id, username: username ?? null };
 }
 
-/** A `jwt_secrets` body, or null when it does not have that shape. */
-export function parseCredential(body: unknown): JwtCredential | null {
+/**
+ * A `jwt_secrets` body read from a consumer's nested endpoint, or null when it does not have that
+ * shape. Kong always renders `consumer` and `algorithm`; an Admin API that leaves them out (or
+ * null) is read as Kong's proxy reads such a row: the credential of the consumer in the path,
+ * with the default algorithm HS256.
+ */
+export function parseCredential(body: unknown, consumerId: string): JwtCredential | null {
   if (!isRecord(body) || !isNonEmptyString(body.id)) return null;
   const { consumer, key, secret, algorithm } = body;
-  if (!isRecord(consumer) || !isNonEmptyString(consumer.id)) return null;
-  if (!isNonEmptyString(key) || typeof secret !== "string" || !isNonEmptyString(algorithm)) {
-    return null;
+  if (!isNonEmptyString(key) || typeof secret !== "string") return null;
+  if (algorithm !== null && algorithm !== undefined && !isNonEmptyString(algorithm)) return null;
+  let owner = consumerId;
+  if (consumer !== null && consumer !== undefined) {
+    if (!isRecord(consumer) || !isNonEmptyString(consumer.id)) return null;
+    owner = consumer.id;
   }
-  return { id: body.id, consumerId: consumer.id, key, secret, algorithm };
+  return { id: body.id, consumerId: owner, key, secret, algorithm: algorithm ?? "HS256" };
 }
 
 /** One page of a paginated list (kong-contract §1.6). */
