@@ -597,7 +597,7 @@ describe("health probes", () => {
       statusCode: 503,
       error: "Service Unavailable",
       code: "not_ready",
-      message: expect.stringContaining("identity"),
+      message: "not ready: identity unavailable",
       checks: { store: true, identity: false },
     });
   });

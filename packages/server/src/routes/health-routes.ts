@@ -20,7 +20,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       .code(503)
       .header("retry-after", String(RETRY_AFTER_SECONDS))
       .send({
-        ...errorBody(503, "not_ready", `not ready: ${failing.join(", ")} not answering`),
+        ...errorBody(503, "not_ready", `not ready: ${failing.join(", ")} unavailable`),
         // Restated as literals for the reply's type, which the schema narrows to these values.
         code: "not_ready",
         statusCode: 503,
