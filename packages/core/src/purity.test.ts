@@ -48,6 +48,14 @@ describe("the purity rule of packages/core/src", () => {
     expect(output).toContain("noRestrictedImports");
   });
 
+  it("fails the lint of a core file that reaches into another package by relative path", async () => {
+    const { exitCode, output } = await lintInCore(
+      'import { createFakeClock } from "../../testkit/src/index.js";\n\nexport const clock = createFakeClock;\n',
+    );
+    expect(exitCode).not.toBe(0);
+    expect(output).toContain("stay inside packages/core/src");
+  });
+
   it("fails the lint of a core file that reads the clock or the environment directly", async () => {
     const { exitCode, output } = await lintInCore(
       "export const now = (): number => Date.now();\nexport const env = (): unknown => process.env;\n",
