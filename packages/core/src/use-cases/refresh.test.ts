@@ -1,18 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { createFakeAuthDeps } from "../../../testkit/src/index.js";
-import { type AuthOptions, createAuth } from "../auth.js";
+import type { AuthOptions } from "../auth.js";
 import { toBase64Url } from "../domain/encoding.js";
+import { aliceSignedUp } from "./alice.test-support.js";
 
-const PASSWORD = "correct horse battery staple";
 const DAY_MS = 86_400_000;
 
 async function signedIn(options: Omit<AuthOptions, "passwordPolicy"> = {}, seed?: number) {
-  const deps = createFakeAuthDeps(seed === undefined ? {} : { seed });
-  const auth = createAuth(deps, { ...options, passwordPolicy: { commonPasswords: [] } });
-  await auth.signUp({ username: "alice", password: PASSWORD });
-  const session = await auth.signIn({ username: "alice", password: PASSWORD });
-  if (!session.ok) throw new Error(`setup: signin failed with ${session.error.code}`);
+  const { deps, auth, signIn } = await aliceSignedUp({
+    ...options,
+    ...(seed === undefined ? {} : { seed }),
+  });
+  const first = await signIn();
   const refreshOk = async (refreshToken: string) => {
     const result = await auth.refresh({ refreshToken });
     if (!result.ok) throw new Error(`expected a refresh to succeed, got ${result.error.code}`);
@@ -26,7 +25,7 @@ async function signedIn(options: Omit<AuthOptions, "passwordPolicy"> = {}, seed?
         (token) =>
           token.usedAt === null && token.revokedAt === null && token.expiresAt > deps.clock.now(),
       );
-  return { deps, auth, first: session.value, refreshOk, liveTokens };
+  return { deps, auth, first, refreshOk, liveTokens };
 }
 
 const INVALID_GRANT = { ok: false, error: { code: "invalid_grant" } };

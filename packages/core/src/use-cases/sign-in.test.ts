@@ -2,20 +2,12 @@ import { describe, expect, it, vi } from "vitest";
 import { createFakeAuthDeps, createFakePasswordHasher } from "../../../testkit/src/index.js";
 import { createAuth } from "../auth.js";
 import type { User } from "../domain/user.js";
+import { aliceSignedUp, PASSWORD } from "./alice.test-support.js";
 
-const PASSWORD = "correct horse battery staple";
 const ADOPTED_ID = "a0000000-0000-4000-8000-000000000001";
 
 async function signedUp(options: { refreshTokenTtl?: number } = {}) {
-  const deps = createFakeAuthDeps();
-  const auth = createAuth(deps, { ...options, passwordPolicy: { commonPasswords: ["password"] } });
-  const result = await auth.signUp({ username: "alice", password: PASSWORD });
-  if (!result.ok) throw new Error(`setup: signup failed with ${result.error.code}`);
-  const stored = (): User => {
-    const [user] = deps.users.listUsers();
-    if (!user) throw new Error("no user stored");
-    return user;
-  };
+  const { deps, auth, stored } = await aliceSignedUp({ ...options, commonPasswords: ["password"] });
   return { deps, auth, user: stored(), stored };
 }
 

@@ -1,26 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createFakeAuthDeps } from "../../../testkit/src/index.js";
-import { createAuth } from "../auth.js";
-import type { User } from "../domain/user.js";
+import { aliceSignedUp } from "./alice.test-support.js";
 
-const PASSWORD = "correct horse battery staple";
-
-async function signedIn() {
-  const deps = createFakeAuthDeps();
-  const auth = createAuth(deps, { passwordPolicy: { commonPasswords: [] } });
-  await auth.signUp({ username: "alice", password: PASSWORD });
-  const signIn = async () => {
-    const session = await auth.signIn({ username: "alice", password: PASSWORD });
-    if (!session.ok) throw new Error(`setup: signin failed with ${session.error.code}`);
-    return session.value;
-  };
-  const stored = (): User => {
-    const [user] = deps.users.listUsers();
-    if (!user) throw new Error("no user stored");
-    return user;
-  };
-  return { deps, auth, signIn, stored };
-}
+const signedIn = () => aliceSignedUp();
 
 describe("signOutAll", () => {
   it("revokes every refresh family of the user", async () => {

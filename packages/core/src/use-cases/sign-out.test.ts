@@ -1,21 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createFakeAuthDeps } from "../../../testkit/src/index.js";
-import { createAuth } from "../auth.js";
 import { toBase64Url } from "../domain/encoding.js";
+import { aliceSignedUp } from "./alice.test-support.js";
 
-const PASSWORD = "correct horse battery staple";
-
-async function signedIn() {
-  const deps = createFakeAuthDeps();
-  const auth = createAuth(deps, { passwordPolicy: { commonPasswords: [] } });
-  await auth.signUp({ username: "alice", password: PASSWORD });
-  const signIn = async () => {
-    const session = await auth.signIn({ username: "alice", password: PASSWORD });
-    if (!session.ok) throw new Error(`setup: signin failed with ${session.error.code}`);
-    return session.value;
-  };
-  return { deps, auth, signIn };
-}
+const signedIn = () => aliceSignedUp();
 
 describe("signOut", () => {
   it("revokes the token's family so that neither it nor its successor refreshes", async () => {

@@ -1,19 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
-import { createFakeAuthDeps } from "../../../testkit/src/index.js";
-import { createAuth } from "../auth.js";
 import type { User } from "../domain/user.js";
-
-const PASSWORD = "correct horse battery staple";
+import { aliceSignedUp, PASSWORD } from "./alice.test-support.js";
 
 async function signedIn() {
-  const deps = createFakeAuthDeps();
-  const auth = createAuth(deps, { passwordPolicy: { commonPasswords: [] } });
-  await auth.signUp({ username: "alice", password: PASSWORD });
-  const session = await auth.signIn({ username: "alice", password: PASSWORD });
-  if (!session.ok) throw new Error(`setup: signin failed with ${session.error.code}`);
-  const [user] = deps.users.listUsers();
-  if (!user) throw new Error("no user stored");
-  return { deps, auth, token: session.value.accessToken, user };
+  const { deps, auth, signIn, stored } = await aliceSignedUp();
+  const session = await signIn();
+  return { deps, auth, token: session.accessToken, user: stored() };
 }
 
 /** Re-signs the claims of `token` with other claims or another key. */
