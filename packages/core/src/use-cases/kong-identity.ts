@@ -16,13 +16,6 @@ const CREDENTIAL_SECRET_BYTES = 32;
 
 type IdentityDeps = Pick<AuthContext, "identity" | "random" | "settings">;
 
-/** What provisioning produced: the consumer (and whether this call created it) and a credential. */
-export interface Provisioned {
-  readonly consumer: Consumer;
-  readonly consumerCreated: boolean;
-  readonly credential: JwtCredential;
-}
-
 /** Lifts a gateway failure into the use cases' error union. */
 export function unavailable(error: IdentityUnavailableError): AuthError<"identity_unavailable"> {
   return authError("identity_unavailable", error.message, error.cause);
@@ -59,32 +52,49 @@ export async function ensureConsumer(
 }
 
 /**
- * Gives the user a fresh Kong credential. With a known consumer id the credential is created
- * there; when that consumer is gone (or no id is known) the consumer is found by username or
- * created first.
+ * Gives the user a fresh Kong credential and stores it. With a known consumer id the credential
+ * is created there; when that consumer is gone (or no id is known) the consumer is found by
+ * username or created first. Answers the user as now stored.
  */
-export async function provisionCredential(
-  deps: IdentityDeps,
-  username: string,
+export async function replaceCredential(
+  deps: IdentityDeps & Pick<AuthContext, "users">,
+  user: User,
   knownConsumerId: string | null,
-): Promise<Result<Provisioned, AuthError<"identity_unavailable">>> {
-  let consumer: Consumer | null = knownConsumerId ? { id: knownConsumerId, username } : null;
-  let consumerCreated = false;
+  now: number,
+): Promise<Result<User, AuthError<"identity_unavailable">>> {
+  let consumer: Consumer | null = knownConsumerId
+    ? { id: knownConsumerId, username: user.username }
+    : null;
   // Two rounds at most: the known consumer may have been deleted behind the service's back.
   for (let round = 0; round < 2; round += 1) {
     if (!consumer) {
-      const ensured = await ensureConsumer(deps, username);
+      const ensured = await ensureConsumer(deps, user.username);
       if (!ensured.ok) return ensured;
       consumer = ensured.value.consumer;
-      consumerCreated = ensured.value.created;
     }
     const created = await deps.identity.createCredential(consumer.id, newCredential(deps));
     if (!created.ok) return err(unavailable(created.error));
-    if (created.value) return ok({ consumer, consumerCreated, credential: created.value });
+    if (created.value) {
+      const replaced: User = {
+        ...user,
+        consumerId: consumer.id,
+        credential: toStoredCredential(created.value, deps.settings.algorithm),
+        updatedAt: now,
+      };
+      await deps.users.updateUser(user.id, {
+        consumerId: replaced.consumerId,
+        credential: replaced.credential,
+        updatedAt: now,
+      });
+      return ok(replaced);
+    }
     consumer = null;
   }
   return err(
-    authError("identity_unavailable", `Kong consumer of '${username}' vanished while provisioning`),
+    authError(
+      "identity_unavailable",
+      `Kong consumer of '${user.username}' vanished while provisioning`,
+    ),
   );
 }
 
@@ -139,25 +149,7 @@ async function checkLiveCredential(
     // tokens again, so replace it; a failed delete only leaves a credential nobody signs for.
     await deps.identity.deleteCredential(user.consumerId, live.key);
   }
-  const provisioned = await provisionCredential(
-    deps,
-    user.username,
-    listed.value === null ? null : user.consumerId,
-  );
-  if (!provisioned.ok) return provisioned;
-  const { consumer, credential } = provisioned.value;
-  const healed: User = {
-    ...user,
-    consumerId: consumer.id,
-    credential: toStoredCredential(credential, deps.settings.algorithm),
-    updatedAt: now,
-  };
-  await deps.users.updateUser(user.id, {
-    consumerId: healed.consumerId,
-    credential: healed.credential,
-    updatedAt: now,
-  });
-  return ok(healed);
+  return replaceCredential(deps, user, listed.value === null ? null : user.consumerId, now);
 }
 
 /** The stored form of a credential this service created. */

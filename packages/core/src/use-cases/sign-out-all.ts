@@ -1,6 +1,6 @@
 import { type AuthError, authError, err, ok, type Result } from "../errors.js";
 import type { AuthContext } from "./context.js";
-import { provisionCredential, toStoredCredential, unavailable } from "./kong-identity.js";
+import { replaceCredential, unavailable } from "./kong-identity.js";
 import { type VerifyAccessInput, verifyAccess } from "./verify-access.js";
 
 export type SignOutAllDeps = Pick<
@@ -27,12 +27,7 @@ export async function signOutAll(
 
   const deleted = await deps.identity.deleteCredential(user.consumerId, user.credential.key);
   if (!deleted.ok) return err(unavailable(deleted.error));
-  const provisioned = await provisionCredential(deps, user.username, user.consumerId);
-  if (!provisioned.ok) return provisioned;
-  await deps.users.updateUser(user.id, {
-    consumerId: provisioned.value.consumer.id,
-    credential: toStoredCredential(provisioned.value.credential, deps.settings.algorithm),
-    updatedAt: now,
-  });
+  const replaced = await replaceCredential(deps, user, user.consumerId, now);
+  if (!replaced.ok) return replaced;
   return ok(undefined);
 }
