@@ -27,3 +27,20 @@ export function storeFault(store: string, operation: string, error: unknown): Er
   const reason = cause instanceof Error ? cause.message : "unknown error";
   return new Error(`${store}: ${operation} failed: ${code ? `${code}: ` : ""}${reason}`, { cause });
 }
+
+/**
+ * The guard of one store: runs an operation and re-throws a driver fault as a
+ * {@link storeFault}, so no query parameter reaches a message. Works for synchronous drivers
+ * (better-sqlite3) and asynchronous ones (pg, PGlite) alike.
+ */
+export function storeGuard(
+  store: string,
+): <T>(operation: string, run: () => T | Promise<T>) => Promise<T> {
+  return async (operation, run) => {
+    try {
+      return await run();
+    } catch (error) {
+      throw storeFault(store, operation, error);
+    }
+  };
+}

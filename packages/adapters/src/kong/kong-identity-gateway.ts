@@ -145,53 +145,67 @@ function createSender(transport: KongTransport): (call: Call) => Promise<Sent> {
  * and bounded retries with exponential backoff and jitter on network errors and 408, 429, 500,
  * 502, 503 and 504. All calls are idempotent: the two POSTs carry the consumer id and credential
  * key the service chose, and a retry that finds its own earlier write (409, or a primary-key
- * violation) recovers it. Any fault, refusal or
- * malformed answer becomes an `identity_unavailable` value naming the call and the reason; no
- * call throws. Path segments are always URL-encoded.
+ * violation) recovers it. Any fault, refusal or malformed answer becomes an
+ * `identity_unavailable` value naming the call and the reason; no call throws. Path segments are
+ * always URL-encoded.
  *
  * @throws TypeError naming the option when the options are invalid.
  */
 export function createKongIdentityGateway(options: KongIdentityGatewayOptions): IdentityGateway {
   const send = createSender(resolveKongTransport(options));
 
-  async function findConsumer(
-    segment: string,
-    label: string,
-  ): Promise<Result<Consumer | null, IdentityUnavailableError>> {
-    const call: Call = { method: "get", path: `consumers/${enc(segment)}`, label };
+  /** A GET of one entity: 404 is absence, 200 is parsed, anything else is unexpected. */
+  async function getOne<T>(
+    call: Call,
+    parse: (body: unknown) => T | null,
+  ): Promise<Result<T | null, IdentityUnavailableError>> {
     const sent = await send(call);
     if (!sent.ok) return sent;
     if (sent.value.status === 404) return ok(null);
     if (sent.value.status !== 200) return err(unexpectedStatus(call, sent.value));
-    const consumer = parseConsumer(sent.value.body);
-    return consumer ? ok(consumer) : err(unexpectedBody(call));
+    const entity = parse(sent.value.body);
+    return entity ? ok(entity) : err(unexpectedBody(call));
   }
 
-  async function findCredential(
+  /** A DELETE: Kong's 204, and a 404 (already gone, which is what was asked), both succeed. */
+  async function deleteOne(call: Call): Promise<Result<void, IdentityUnavailableError>> {
+    const sent = await send(call);
+    if (!sent.ok) return sent;
+    const { status } = sent.value;
+    return status === 204 || status === 200 || status === 404
+      ? ok(undefined)
+      : err(unexpectedStatus(call, sent.value));
+  }
+
+  async function consumerByUsername(
+    username: string,
+  ): Promise<Result<Consumer | null, IdentityUnavailableError>> {
+    const found = await getOne(
+      { method: "get", path: `consumers/${enc(username)}`, label: "GET /consumers/{username}" },
+      parseConsumer,
+    );
+    if (!found.ok || found.value === null) return found;
+    // A UUID-shaped segment is resolved as an id (kong-contract §1.5): never report that
+    // consumer as the owner of a username it does not have.
+    return ok(found.value.username === username ? found.value : null);
+  }
+
+  function findCredential(
     consumerId: string,
     key: string,
   ): Promise<Result<JwtCredential | null, IdentityUnavailableError>> {
-    const call: Call = {
-      method: "get",
-      path: `consumers/${enc(consumerId)}/jwt/${enc(key)}`,
-      label: "GET /consumers/{id}/jwt/{key}",
-    };
-    const sent = await send(call);
-    if (!sent.ok) return sent;
-    if (sent.value.status === 404) return ok(null);
-    if (sent.value.status !== 200) return err(unexpectedStatus(call, sent.value));
-    const credential = parseCredential(sent.value.body, consumerId);
-    return credential ? ok(credential) : err(unexpectedBody(call));
+    return getOne(
+      {
+        method: "get",
+        path: `consumers/${enc(consumerId)}/jwt/${enc(key)}`,
+        label: "GET /consumers/{id}/jwt/{key}",
+      },
+      (body) => parseCredential(body, consumerId),
+    );
   }
 
   return {
-    async findConsumerByUsername(username) {
-      const found = await findConsumer(username, "GET /consumers/{username}");
-      if (!found.ok || found.value === null) return found;
-      // A UUID-shaped segment is resolved as an id (kong-contract §1.5): never report that
-      // consumer as the owner of a username it does not have.
-      return ok(found.value.username === username ? found.value : null);
-    },
+    findConsumerByUsername: consumerByUsername,
 
     async createConsumer(input) {
       const call: Call = {
@@ -212,27 +226,21 @@ export function createKongIdentityGateway(options: KongIdentityGatewayOptions): 
       if (!exists) return err(unexpectedStatus(call, sent.value));
       // The username (or our id) exists: either someone else's consumer, to adopt, or our own
       // create whose response was lost before a retry, recognised by the id we chose.
-      const found = await findConsumer(input.username, "GET /consumers/{username}");
+      const found = await consumerByUsername(input.username);
       if (!found.ok) return found;
-      if (found.value === null || found.value.username !== input.username) {
+      if (found.value === null) {
         return err(unavailable(`POST /consumers answered ${status} but the consumer is not found`));
       }
       return ok({ consumer: found.value, created: found.value.id === input.id });
     },
 
-    async deleteConsumer(consumerId) {
-      const call: Call = {
+    deleteConsumer(consumerId) {
+      // Kong answers 204 even for a missing consumer; a 404 from a proxy in front means the same.
+      return deleteOne({
         method: "delete",
         path: `consumers/${enc(consumerId)}`,
         label: "DELETE /consumers/{id}",
-      };
-      const sent = await send(call);
-      if (!sent.ok) return sent;
-      // Kong answers 204 even for a missing consumer; a 404 from a proxy in front means the same.
-      if (sent.value.status === 204 || sent.value.status === 200 || sent.value.status === 404) {
-        return ok(undefined);
-      }
-      return err(unexpectedStatus(call, sent.value));
+      });
     },
 
     async listCredentials(consumerId) {
@@ -293,19 +301,13 @@ export function createKongIdentityGateway(options: KongIdentityGatewayOptions): 
       return ok(found.value);
     },
 
-    async deleteCredential(consumerId, key) {
-      const call: Call = {
+    deleteCredential(consumerId, key) {
+      // A 404: the credential (or its consumer) is already gone.
+      return deleteOne({
         method: "delete",
         path: `consumers/${enc(consumerId)}/jwt/${enc(key)}`,
         label: "DELETE /consumers/{id}/jwt/{key}",
-      };
-      const sent = await send(call);
-      if (!sent.ok) return sent;
-      // 404: the credential (or its consumer) is already gone, which is what was asked.
-      if (sent.value.status === 204 || sent.value.status === 200 || sent.value.status === 404) {
-        return ok(undefined);
-      }
-      return err(unexpectedStatus(call, sent.value));
+      });
     },
 
     async ping(): IdentityResult<void> {

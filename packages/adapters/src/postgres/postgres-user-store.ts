@@ -1,7 +1,7 @@
 import { err, ok, type RefreshTokenRecord, type UserStore } from "@kong-jwt-auth/core";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { toRefreshFamilyRow, toRefreshTokenRow } from "../drizzle/refresh-rows.js";
-import { driverErrorCode, storeFault } from "../drizzle/store-fault.js";
+import { driverErrorCode, storeFault, storeGuard } from "../drizzle/store-fault.js";
 import { toUser, toUserRow, toUserUpdateRow } from "../drizzle/user-row.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { refreshFamilies, refreshTokens, users } from "./schema.js";
@@ -11,13 +11,7 @@ const STORE = "postgres user store";
 const UNIQUE_VIOLATION = "23505";
 
 /** Runs a store operation, re-throwing driver faults without query parameters in the message. */
-async function guarded<T>(operation: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw storeFault(STORE, operation, error);
-  }
-}
+const guarded = storeGuard(STORE);
 
 const tokenRecordColumns = {
   tokenHash: refreshTokens.tokenHash,

@@ -1,7 +1,7 @@
 import { err, ok, type RefreshTokenRecord, type UserStore } from "@kong-jwt-auth/core";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { toRefreshFamilyRow, toRefreshTokenRow } from "../drizzle/refresh-rows.js";
-import { driverErrorCode, storeFault } from "../drizzle/store-fault.js";
+import { driverErrorCode, storeFault, storeGuard } from "../drizzle/store-fault.js";
 import { toUser, toUserRow, toUserUpdateRow } from "../drizzle/user-row.js";
 import { refreshFamilies, refreshTokens, users } from "./schema.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
@@ -9,13 +9,7 @@ import type { SqliteDatabase } from "./sqlite-database.js";
 const STORE = "sqlite user store";
 
 /** Runs a store operation, re-throwing driver faults without query parameters in the message. */
-function guarded<T>(operation: string, run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    throw storeFault(STORE, operation, error);
-  }
-}
+const guarded = storeGuard(STORE);
 
 const tokenRecordColumns = {
   tokenHash: refreshTokens.tokenHash,
@@ -84,14 +78,14 @@ export function createSqliteUserStore(db: SqliteDatabase): UserStore {
   };
   return {
     async findUserByUsername(username) {
-      const row = guarded("findUserByUsername", () =>
+      const row = await guarded("findUserByUsername", () =>
         statements().userByUsername.get({ username }),
       );
       return row ? toUser(row, STORE) : null;
     },
 
     async findUserById(id) {
-      const row = guarded("findUserById", () => statements().userById.get({ id }));
+      const row = await guarded("findUserById", () => statements().userById.get({ id }));
       return row ? toUser(row, STORE) : null;
     },
 
@@ -102,7 +96,7 @@ export function createSqliteUserStore(db: SqliteDatabase): UserStore {
       } catch (error) {
         if (driverErrorCode(error) === "SQLITE_CONSTRAINT_UNIQUE") {
           // Which unique index failed is only in the message ("… failed: users.username").
-          const taken = guarded("insertUser", () =>
+          const taken = await guarded("insertUser", () =>
             db.select({ id: users.id }).from(users).where(eq(users.username, user.username)).get(),
           );
           if (taken) {
@@ -114,13 +108,13 @@ export function createSqliteUserStore(db: SqliteDatabase): UserStore {
     },
 
     async updateUser(id, update) {
-      guarded("updateUser", () =>
+      await guarded("updateUser", () =>
         db.update(users).set(toUserUpdateRow(update)).where(eq(users.id, id)).run(),
       );
     },
 
     async createRefreshFamily(family, firstTokenHash) {
-      guarded("createRefreshFamily", () =>
+      await guarded("createRefreshFamily", () =>
         db.transaction((tx) => {
           tx.insert(refreshFamilies).values(toRefreshFamilyRow(family)).run();
           tx.insert(refreshTokens)
@@ -138,7 +132,9 @@ export function createSqliteUserStore(db: SqliteDatabase): UserStore {
     },
 
     async findRefreshToken(tokenHash): Promise<RefreshTokenRecord | null> {
-      const row = guarded("findRefreshToken", () => statements().tokenRecord.get({ tokenHash }));
+      const row = await guarded("findRefreshToken", () =>
+        statements().tokenRecord.get({ tokenHash }),
+      );
       return row ?? null;
     },
 
@@ -168,7 +164,7 @@ export function createSqliteUserStore(db: SqliteDatabase): UserStore {
     },
 
     async revokeRefreshFamily(familyId, at) {
-      guarded("revokeRefreshFamily", () =>
+      await guarded("revokeRefreshFamily", () =>
         db
           .update(refreshFamilies)
           .set({ revokedAt: at })
@@ -178,7 +174,7 @@ export function createSqliteUserStore(db: SqliteDatabase): UserStore {
     },
 
     async revokeUserRefreshFamilies(userId, at) {
-      guarded("revokeUserRefreshFamilies", () =>
+      await guarded("revokeUserRefreshFamilies", () =>
         db
           .update(refreshFamilies)
           .set({ revokedAt: at })
@@ -188,7 +184,7 @@ export function createSqliteUserStore(db: SqliteDatabase): UserStore {
     },
 
     async ping() {
-      guarded("ping", () => db.get(sql`select 1`));
+      await guarded("ping", () => db.get(sql`select 1`));
     },
   };
 }
