@@ -23,15 +23,14 @@ export interface FaultInjection<M extends string> {
   clearFailures(): void;
 }
 
-/** The fault that applies to one call, if any. */
-export interface Fault {
-  readonly lostResponse: boolean;
-}
-
 /** Fault bookkeeping used inside a fake. */
 export interface FaultPlan<M extends string> extends FaultInjection<M> {
-  /** Consumes one planned failure of `method`, or returns null when the call should succeed. */
-  take(method: M): Fault | null;
+  /**
+   * Runs one call of `method` as I/O would: after a tick, and failing as planned. A planned
+   * fault answers `fail(false)` without running `operation`, or with `lostResponse` runs it and
+   * then answers `fail(true)`. `fail` returns the failure value or throws.
+   */
+  run<T>(method: M, operation: () => T, fail: (tookEffect: boolean) => T): Promise<T>;
 }
 
 /** Creates an empty fault plan. */
@@ -45,17 +44,16 @@ export function createFaultPlan<M extends string>(): FaultPlan<M> {
     clearFailures() {
       plans.clear();
     },
-    take(method) {
+    async run(method, operation, fail) {
+      // Lets other work interleave, as a real I/O call would.
+      await Promise.resolve();
       const plan = plans.get(method);
-      if (!plan) return null;
+      if (!plan) return operation();
       plan.remaining -= 1;
       if (plan.remaining <= 0) plans.delete(method);
-      return { lostResponse: plan.lostResponse };
+      if (!plan.lostResponse) return fail(false);
+      operation();
+      return fail(true);
     },
   };
-}
-
-/** Lets other work interleave, as a real I/O call would: every fake method awaits it first. */
-export function tick(): Promise<void> {
-  return Promise.resolve();
 }

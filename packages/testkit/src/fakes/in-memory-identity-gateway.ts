@@ -7,7 +7,7 @@ import {
   ok,
   type Result,
 } from "@kong-jwt-auth/core";
-import { createFaultPlan, type FaultInjection, tick } from "./faults.js";
+import { createFaultPlan, type FaultInjection } from "./faults.js";
 
 /** The methods of {@link IdentityGateway}, which {@link InMemoryIdentityGateway.failOn} can fail. */
 export type IdentityGatewayMethod = keyof IdentityGateway;
@@ -60,16 +60,17 @@ export function createInMemoryIdentityGateway(): InMemoryIdentityGateway {
   ): { readonly ok: false; readonly error: IdentityUnavailableError } =>
     err({ code: "identity_unavailable", message });
 
-  async function run<T>(
+  function run<T>(
     method: IdentityGatewayMethod,
     operation: () => Result<T, IdentityUnavailableError>,
   ): Promise<Result<T, IdentityUnavailableError>> {
-    await tick();
-    const fault = faults.take(method);
-    if (fault && !fault.lostResponse) return unavailable(`injected fault: Kong ${method}`);
-    const result = operation();
-    if (fault) return unavailable(`injected fault after Kong applied it: ${method}`);
-    return result;
+    return faults.run(method, operation, (tookEffect) =>
+      unavailable(
+        tookEffect
+          ? `injected fault after Kong applied it: ${method}`
+          : `injected fault: Kong ${method}`,
+      ),
+    );
   }
 
   const byUsername = (username: string): Consumer | undefined => {

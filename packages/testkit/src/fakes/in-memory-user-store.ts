@@ -6,7 +6,7 @@ import {
   type User,
   type UserStore,
 } from "@kong-jwt-auth/core";
-import { createFaultPlan, type FaultInjection, tick } from "./faults.js";
+import { createFaultPlan, type FaultInjection } from "./faults.js";
 
 /** The methods of {@link UserStore}, which {@link InMemoryUserStore.failOn} can make throw. */
 export type UserStoreMethod = keyof UserStore;
@@ -48,13 +48,14 @@ export function createInMemoryUserStore(): InMemoryUserStore {
   const faults = createFaultPlan<UserStoreMethod>();
 
   /** Runs a store operation in one synchronous step (a transaction), honouring injected faults. */
-  async function run<T>(method: UserStoreMethod, operation: () => T): Promise<T> {
-    await tick();
-    const fault = faults.take(method);
-    if (fault && !fault.lostResponse) throw new Error(`injected fault: users.${method}`);
-    const result = operation();
-    if (fault) throw new Error(`injected fault after the write: users.${method}`);
-    return result;
+  function run<T>(method: UserStoreMethod, operation: () => T): Promise<T> {
+    return faults.run(method, operation, (tookEffect) => {
+      throw new Error(
+        tookEffect
+          ? `injected fault after the write: users.${method}`
+          : `injected fault: users.${method}`,
+      );
+    });
   }
 
   function record(token: StoredToken): RefreshTokenRecord {
