@@ -49,6 +49,16 @@ const EMPTY_CONSUMER_ERROR = {
   fields: { "@entity": [AT_LEAST_ONE] },
 };
 
+/** Kong's 409 body for a write that hit the unique index of `field` (code 5). */
+function uniqueViolation(field: string, value: string) {
+  return {
+    code: 5,
+    name: "unique constraint violation",
+    message: `UNIQUE violation detected on '{${field}="${value}"}'`,
+    fields: { [field]: value },
+  };
+}
+
 /** Runs the shared Admin API suite against the front-end `setup` starts. */
 export function describeAdminApi(name: string, setup: () => Promise<AdminApiFixture>): void {
   describe(`Kong Admin API emulator (${name})`, () => {
@@ -164,20 +174,14 @@ export function describeAdminApi(name: string, setup: () => Promise<AdminApiFixt
         await consumer("bob");
         const reply = await call("POST", "/consumers", { username: "bob" });
         expect(reply.status).toBe(409);
-        expect(reply.json).toEqual({
-          code: 5,
-          name: "unique constraint violation",
-          message: `UNIQUE violation detected on '{username="bob"}'`,
-          fields: { username: "bob" },
-        });
+        expect(reply.json).toEqual(uniqueViolation("username", "bob"));
       });
 
       it("answers 409 when the custom_id exists", async () => {
         await consumer("bob", { custom_id: "1234" });
         const reply = await call("POST", "/consumers", { username: "alice", custom_id: "1234" });
         expect(reply.status).toBe(409);
-        expect(reply.json.message).toBe(`UNIQUE violation detected on '{custom_id="1234"}'`);
-        expect(reply.json.fields).toEqual({ custom_id: "1234" });
+        expect(reply.json).toEqual(uniqueViolation("custom_id", "1234"));
       });
 
       it("answers 400 with code 3 when a client POSTs an id that exists", async () => {
@@ -480,12 +484,7 @@ export function describeAdminApi(name: string, setup: () => Promise<AdminApiFixt
         await call("POST", "/consumers/bob/jwt", { key: "k1" });
         const reply = await call("POST", "/consumers/bob/jwt", { key: "k1" });
         expect(reply.status).toBe(409);
-        expect(reply.json).toEqual({
-          code: 5,
-          name: "unique constraint violation",
-          message: `UNIQUE violation detected on '{key="k1"}'`,
-          fields: { key: "k1" },
-        });
+        expect(reply.json).toEqual(uniqueViolation("key", "k1"));
       });
 
       it("requires a valid rsa_public_key for RS256, with Kong's exact errors", async () => {

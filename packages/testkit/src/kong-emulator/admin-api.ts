@@ -227,6 +227,12 @@ export function createAdminApi(model: KongModel, options: AdminApiOptions = {}):
     return owner !== null && owner.id === consumer.id ? credential : null;
   }
 
+  /** The id of the consumer owning the credential of `/jwts/{id|key}/consumer`, or `null`. */
+  function credentialOwnerId(params: readonly string[]): string | null {
+    const credential = jwts.select(lookupFor(jwts, params[0] ?? ""));
+    return credential === null ? null : String((credential.consumer as Row).id);
+  }
+
   const routes: Route[] = [
     {
       pattern: [],
@@ -407,31 +413,22 @@ export function createAdminApi(model: KongModel, options: AdminApiOptions = {}):
       bodySpec: CONSUMER_INFER,
       methods: {
         GET: ({ params }) => {
-          const credential = jwts.select(lookupFor(jwts, params[0] ?? ""));
-          if (credential === null) return NOT_FOUND;
-          const owner = consumers.select({
-            field: "id",
-            value: String((credential.consumer as Row).id),
-          });
+          const id = credentialOwnerId(params);
+          const owner = id === null ? null : consumers.select({ field: "id", value: id });
           return owner === null ? NOT_FOUND : ok(owner);
         },
         PUT: ({ params, args }) => {
-          const credential = jwts.select(lookupFor(jwts, params[0] ?? ""));
-          if (credential === null) return NOT_FOUND;
-          const id = String((credential.consumer as Row).id);
+          const id = credentialOwnerId(params);
+          if (id === null) return NOT_FOUND;
           return fromResult(consumers.upsert({ field: "id", value: id }, args, write));
         },
         PATCH: ({ params, args }) => {
-          const credential = jwts.select(lookupFor(jwts, params[0] ?? ""));
-          if (credential === null) return NOT_FOUND;
-          const id = String((credential.consumer as Row).id);
+          const id = credentialOwnerId(params);
+          if (id === null) return NOT_FOUND;
           return fromResult(consumers.update({ field: "id", value: id }, args, write));
         },
-        DELETE: ({ params }) => {
-          const credential = jwts.select(lookupFor(jwts, params[0] ?? ""));
-          if (credential === null) return NOT_FOUND;
-          return METHOD_NOT_ALLOWED;
-        },
+        DELETE: ({ params }) =>
+          credentialOwnerId(params) === null ? NOT_FOUND : METHOD_NOT_ALLOWED,
       },
     },
   ];

@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCliArgs } from "./cli-args.js";
-
-const ROOT = join(import.meta.dirname, "../../../..");
+import { runEmulatorCli as run } from "./test-support.js";
 
 describe("parseCliArgs", () => {
   it("reads the flags and fills the defaults", () => {
@@ -61,17 +59,6 @@ describe("parseCliArgs", () => {
     expect(result.kind).toBe("error");
   });
 });
-
-/**
- * Runs the CLI the way the README does, through `pnpm kong-emulator` (`--silent` only drops pnpm's
- * echo of the script line). Signals go to pnpm, which must hand them to the emulator.
- */
-function run(args: string[]): ChildProcess {
-  return spawn("pnpm", ["--silent", "kong-emulator", ...args], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
 
 /**
  * The exit code, once the child's stdout and stderr are read to the end: "close", not "exit",

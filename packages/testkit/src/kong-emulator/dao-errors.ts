@@ -20,7 +20,7 @@ export interface DaoError {
 }
 
 /** Error codes from `kong/db/errors.lua`. */
-export const ERROR_CODES = {
+const ERROR_CODES = {
   schemaViolation: 2,
   primaryKeyViolation: 3,
   foreignKeyViolation: 4,

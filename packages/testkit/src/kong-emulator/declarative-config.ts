@@ -14,7 +14,7 @@ import {
   validateKeyAuthConfig,
 } from "./key-auth.js";
 import { createKongModel, type KongConsumer, type KongJwtCredential } from "./model.js";
-import type { Row } from "./schema.js";
+import { isPlainObject, type Row } from "./schema.js";
 
 /** A service (only what the proxy needs). */
 export interface ServiceConfig {
@@ -105,11 +105,11 @@ const CTX_CHECKER_FIELDS = new Set([
 ]);
 
 /** Validates a `ctx-checker` config (only its check part is emulated). */
-export function validateCtxCheckerConfig(
+function validateCtxCheckerConfig(
   input: unknown,
 ): { ok: true; config: CtxCheckerConfig } | { ok: false; errors: FieldErrors } {
   const raw = input === undefined || input === null ? {} : input;
-  if (!isRecord(raw)) return { ok: false, errors: { config: "expected a record" } };
+  if (!isPlainObject(raw)) return { ok: false, errors: { config: "expected a record" } };
   const errors: FieldErrors = {};
   for (const key of Object.keys(raw))
     if (!CTX_CHECKER_FIELDS.has(key)) errors[key] = "unknown field";
@@ -250,12 +250,13 @@ const TOP_LEVEL = new Set([
   "keyauth_credentials",
 ]);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
+}
+
+/** The entity's `id` when the file gives a UUID (lower-cased), else a new one. */
+function idOf(raw: Record<string, unknown>): string {
+  return typeof raw.id === "string" && isValidUuid(raw.id) ? raw.id.toLowerCase() : newUuid();
 }
 
 function withoutExtras(raw: Record<string, unknown>): Record<string, unknown> {
@@ -326,7 +327,8 @@ export function loadDeclarativeConfig(
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new KongConfigError([`not valid YAML or JSON: ${reason}`], label);
   }
-  if (!isRecord(document)) throw new KongConfigError(["expected a map at the top level"], label);
+  if (!isPlainObject(document))
+    throw new KongConfigError(["expected a map at the top level"], label);
 
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -365,18 +367,18 @@ export function loadDeclarativeConfig(
   ) => {
     list(value).forEach((raw, index) => {
       const at = `${where}[${index}]`;
-      if (!isRecord(raw)) problems.push(`${at}: expected a record`);
+      if (!isPlainObject(raw)) problems.push(`${at}: expected a record`);
       else pending.push({ where: at, raw, routeRef, serviceRef });
     });
   };
 
   const addRoute = (where: string, raw: unknown, serviceId: string | null) => {
-    if (!isRecord(raw)) {
+    if (!isPlainObject(raw)) {
       problems.push(`${where}: expected a record`);
       return;
     }
     unknownFields(where, raw, ROUTE_FIELDS);
-    const id = typeof raw.id === "string" && isValidUuid(raw.id) ? raw.id.toLowerCase() : newUuid();
+    const id = idOf(raw);
     const name = typeof raw.name === "string" ? raw.name : null;
     if (name !== null) {
       if (routeNames.has(name)) problems.push(`${where}.name: duplicate route name '${name}'`);
@@ -428,7 +430,7 @@ export function loadDeclarativeConfig(
     };
     let resolvedService = serviceId;
     if (raw.service !== undefined && serviceId === null) {
-      const ref = isRecord(raw.service) ? (raw.service.name ?? raw.service.id) : raw.service;
+      const ref = isPlainObject(raw.service) ? (raw.service.name ?? raw.service.id) : raw.service;
       const found =
         typeof ref === "string"
           ? (serviceNames.get(ref) ?? services.find((s) => s.id === ref)?.id)
@@ -452,12 +454,12 @@ export function loadDeclarativeConfig(
 
   list(document.services).forEach((raw, index) => {
     const where = `services[${index}]`;
-    if (!isRecord(raw)) {
+    if (!isPlainObject(raw)) {
       problems.push(`${where}: expected a record`);
       return;
     }
     unknownFields(where, raw, SERVICE_FIELDS);
-    const id = typeof raw.id === "string" && isValidUuid(raw.id) ? raw.id.toLowerCase() : newUuid();
+    const id = idOf(raw);
     const name = typeof raw.name === "string" ? raw.name : null;
     if (name !== null) {
       if (serviceNames.has(name)) problems.push(`${where}.name: duplicate service name '${name}'`);
@@ -505,23 +507,27 @@ export function loadDeclarativeConfig(
   const scratch = createKongModel();
   const consumers: KongConsumer[] = [];
   const jwtSecrets: KongJwtCredential[] = [];
+  /** The credential's consumer: the one it is nested under, or its `consumer` reference. */
+  const ownerOf = (
+    where: string,
+    raw: Record<string, unknown>,
+    consumerId: string | undefined,
+  ): string | undefined => {
+    if (consumerId !== undefined) return consumerId;
+    const ref = isPlainObject(raw.consumer)
+      ? (raw.consumer.id ?? raw.consumer.username)
+      : raw.consumer;
+    const found = typeof ref === "string" ? scratch.findConsumer(ref) : null;
+    if (found === null) problems.push(`${where}.consumer: no consumer '${String(ref)}'`);
+    return found?.id;
+  };
   const insertCredential = (where: string, raw: unknown, consumerId: string | undefined) => {
-    if (!isRecord(raw)) {
+    if (!isPlainObject(raw)) {
       problems.push(`${where}: expected a record`);
       return;
     }
-    let owner = consumerId;
-    if (owner === undefined) {
-      const ref = isRecord(raw.consumer)
-        ? (raw.consumer.id ?? raw.consumer.username)
-        : raw.consumer;
-      const found = typeof ref === "string" ? scratch.findConsumer(ref) : null;
-      if (found === null) {
-        problems.push(`${where}.consumer: no consumer '${String(ref)}'`);
-        return;
-      }
-      owner = found.id;
-    }
+    const owner = ownerOf(where, raw, consumerId);
+    if (owner === undefined) return;
     const input = withoutExtras(raw);
     const result = scratch.jwtSecrets.insert({ ...input, consumer: { id: owner } });
     if (result.ok) jwtSecrets.push(result.value as unknown as KongJwtCredential);
@@ -529,25 +535,13 @@ export function loadDeclarativeConfig(
   };
   const keyAuthCredentials: KongKeyAuthCredential[] = [];
   const insertKeyAuth = (where: string, raw: unknown, consumerId: string | undefined) => {
-    if (!isRecord(raw)) {
+    if (!isPlainObject(raw)) {
       problems.push(`${where}: expected a record`);
       return;
     }
-    for (const key of Object.keys(raw)) {
-      if (!KEYAUTH_FIELDS.has(key) && !EXTRA_ATTRIBUTES.has(key))
-        problems.push(`${where}.${key}: unknown field`);
-    }
-    let owner = consumerId;
-    if (owner === undefined) {
-      const ref = isRecord(raw.consumer)
-        ? (raw.consumer.id ?? raw.consumer.username)
-        : raw.consumer;
-      owner = (typeof ref === "string" ? scratch.findConsumer(ref) : null)?.id;
-      if (owner === undefined) {
-        problems.push(`${where}.consumer: no consumer '${String(ref)}'`);
-        return;
-      }
-    }
+    unknownFields(where, raw, KEYAUTH_FIELDS);
+    const owner = ownerOf(where, raw, consumerId);
+    if (owner === undefined) return;
     const key = raw.key === undefined ? randomKongString() : raw.key;
     if (typeof key !== "string" || key === "") {
       problems.push(
@@ -562,7 +556,7 @@ export function loadDeclarativeConfig(
       return;
     }
     keyAuthCredentials.push({
-      id: typeof raw.id === "string" && isValidUuid(raw.id) ? raw.id.toLowerCase() : newUuid(),
+      id: idOf(raw),
       created_at: Math.floor(Date.now() / 1000),
       consumer: { id: owner },
       key,
@@ -571,7 +565,7 @@ export function loadDeclarativeConfig(
   };
   list(document.consumers).forEach((raw, index) => {
     const where = `consumers[${index}]`;
-    if (!isRecord(raw)) {
+    if (!isPlainObject(raw)) {
       problems.push(`${where}: expected a record`);
       return;
     }
@@ -599,7 +593,7 @@ export function loadDeclarativeConfig(
       insertCredential(`${where}.jwt_secrets[${credentialIndex}]`, credential, consumer.id);
     });
     list(raw.plugins).forEach((plugin, pluginIndex) => {
-      const name = isRecord(plugin) ? String(plugin.name) : "?";
+      const name = isPlainObject(plugin) ? String(plugin.name) : "?";
       if (name === "jwt")
         problems.push(
           `${where}.plugins[${pluginIndex}]: consumer: value must be null (the jwt plugin cannot be scoped to a consumer)`,
@@ -631,9 +625,7 @@ export function loadDeclarativeConfig(
       warnings.push(`ignoring plugin '${name}' at ${where}: not emulated by the Kong emulator`);
       continue;
     }
-    for (const key of Object.keys(raw))
-      if (!PLUGIN_FIELDS.has(key) && !EXTRA_ATTRIBUTES.has(key))
-        problems.push(`${where}.${key}: unknown field`);
+    unknownFields(where, raw, PLUGIN_FIELDS);
     if (name !== "ctx-checker" && raw.consumer !== undefined && raw.consumer !== null) {
       problems.push(
         `${where}.consumer: value must be null (the ${name} plugin cannot be scoped to a consumer)`,
@@ -646,7 +638,7 @@ export function loadDeclarativeConfig(
       kind: string,
     ): string | null | undefined => {
       if (value === undefined || value === null) return null;
-      const ref = isRecord(value) ? (value.id ?? value.name) : value;
+      const ref = isPlainObject(value) ? (value.id ?? value.name) : value;
       if (typeof ref !== "string") return undefined;
       const found = names.get(ref) ?? ids.find((item) => item.id === ref.toLowerCase())?.id;
       if (found === undefined) problems.push(`${where}.${kind}: no ${kind} '${ref}'`);
@@ -677,7 +669,7 @@ export function loadDeclarativeConfig(
       problems.push(`${where}: a ${name} plugin is already configured on this scope`);
     scopes.add(scope);
     if (raw.enabled === false) continue;
-    const id = typeof raw.id === "string" && isValidUuid(raw.id) ? raw.id.toLowerCase() : newUuid();
+    const id = idOf(raw);
     if (name === "jwt") {
       plugins.push({ id, name, routeId, serviceId, config: validated.config as JwtPluginConfig });
     } else if (name === "key-auth") {

@@ -37,7 +37,7 @@ export function recordLookup(
   model: KongModel,
   entity: CachedEntity,
   key: string,
-  row: Row | null,
+  row: Readonly<Row> | null,
 ): void {
   cacheOf(model).set(`${entity}:${key}`, { snapshot: row === null ? null : JSON.stringify(row) });
 }

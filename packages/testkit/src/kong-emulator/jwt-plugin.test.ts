@@ -8,9 +8,10 @@ import { loadDeclarativeConfig } from "./declarative-config.js";
 import { type RunningKongEmulator, startKongEmulator } from "./http-server.js";
 import type { KongJwtCredential } from "./model.js";
 import {
-  type EchoedRequest,
   type EchoUpstream,
   nowSeconds,
+  type ProxiedReply,
+  proxyRequest,
   rawRequest,
   signJwt,
   startEchoUpstream,
@@ -53,13 +54,6 @@ consumers:
 `;
 }
 
-interface Reply {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-  readonly echo: EchoedRequest | null;
-}
-
 describe("jwt plugin on the HTTP emulator", () => {
   let upstream: EchoUpstream;
   let kong: RunningKongEmulator;
@@ -89,16 +83,12 @@ describe("jwt plugin on the HTTP emulator", () => {
   async function send(
     host: string,
     options: { path?: string; method?: string; headers?: Record<string, string> } = {},
-  ): Promise<Reply> {
-    const headers = Object.entries({ Host: host, ...options.headers }).flat();
-    const reply = await rawRequest(kong.proxyUrl, {
+  ): Promise<ProxiedReply> {
+    return proxyRequest(kong.proxyUrl, {
       method: options.method ?? "GET",
       path: options.path ?? "/request",
-      headers,
+      headers: Object.entries({ Host: host, ...options.headers }).flat(),
     });
-    const echo =
-      reply.headers.get("x-upstream") === "echo" ? (JSON.parse(reply.text) as EchoedRequest) : null;
-    return { ...reply, echo };
   }
 
   const payload = (extra: Record<string, unknown> = {}) => ({

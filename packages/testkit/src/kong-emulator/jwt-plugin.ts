@@ -2,9 +2,9 @@
  * Kong's `jwt` plugin (`kong/plugins/jwt/handler.lua` and `schema.lua`, 3.9.x): its config
  * schema with defaults and validation, and the access phase with Kong's order of checks.
  */
+import { consumerHeaders, loadAnonymousConsumer } from "./consumer-headers.js";
 import type { FieldErrors } from "./dao-errors.js";
 import { recordLookup } from "./entity-cache.js";
-import { isValidUuid } from "./ids.js";
 import {
   type DecodedJwt,
   decodeBase64UrlLikeNginx,
@@ -16,7 +16,7 @@ import {
   withinMaximumExpiration,
 } from "./jwt-token.js";
 import type { KongModel } from "./model.js";
-import type { Row } from "./schema.js";
+import { isPlainObject, type Row } from "./schema.js";
 
 /** The jwt plugin's configuration with every default filled in. */
 export interface JwtPluginConfig {
@@ -54,10 +54,6 @@ export const DEFAULT_JWT_CONFIG: JwtPluginConfig = {
 export type WwwAuthenticateFormat = "3.9" | "head";
 
 type SetCheck = { readonly oneOf?: readonly string[] };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function checkSet(value: unknown, check: SetCheck = {}): FieldErrors[string] | undefined {
   if (!Array.isArray(value)) return "expected a set";
@@ -117,7 +113,7 @@ export function validateJwtConfig(
   input: unknown,
 ): { ok: true; config: JwtPluginConfig } | { ok: false; errors: FieldErrors } {
   const raw = input === undefined || input === null ? {} : input;
-  if (!isRecord(raw)) return { ok: false, errors: { config: "expected a record" } };
+  if (!isPlainObject(raw)) return { ok: false, errors: { config: "expected a record" } };
   const configErrors: FieldErrors = {};
   for (const [key, value] of Object.entries(raw)) {
     const check = FIELD_CHECKS[key];
@@ -205,16 +201,6 @@ export type JwtOutcome =
     }
   | { readonly kind: "error" };
 
-/** Options of {@link runJwtPlugin}. */
-export interface JwtRunOptions {
-  readonly wwwAuthenticate?: WwwAuthenticateFormat;
-  /**
-   * `kong.client.get_credential()`: an earlier auth plugin already authenticated, so with
-   * `anonymous` set (logical OR) the plugin does nothing.
-   */
-  readonly credentialAlreadySet?: boolean;
-}
-
 interface Failure {
   readonly body: Record<string, string>;
   readonly wwwAuthenticate?: string;
@@ -238,17 +224,6 @@ function retrieveTokens(config: JwtPluginConfig, request: PluginRequest): Set<st
     if (token !== undefined && token !== "") tokens.add(token);
   }
   return tokens;
-}
-
-function upstreamHeadersFor(consumer: Row, credential: Row | null): Record<string, string | null> {
-  const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
-  return {
-    "X-Consumer-ID": text(consumer.id),
-    "X-Consumer-Custom-ID": text(consumer.custom_id),
-    "X-Consumer-Username": text(consumer.username),
-    "X-Credential-Identifier": credential === null ? null : text(credential.key),
-    "X-Anonymous-Consumer": credential === null ? "true" : null,
-  };
 }
 
 /** `do_authentication`: returns the headers on success, or the 401 failure. */
@@ -287,7 +262,7 @@ function authenticate(
   // select_by_key refuses a non-string value with a Lua error.
   if (typeof key !== "string") throw new KongRuntimeError(`key must be a string`);
 
-  const credential = model.jwtSecrets.select({ field: "key", value: key });
+  const credential = model.jwtSecrets.view({ field: "key", value: key });
   recordLookup(model, "jwt_secrets", key, credential);
   if (credential === null) return fail(`No credentials found for given '${claimName}'`);
 
@@ -321,48 +296,39 @@ function authenticate(
   }
 
   const consumerId = String((credential.consumer as Row).id);
-  const consumer = model.consumers.select({ field: "id", value: consumerId });
+  const consumer = model.consumers.view({ field: "id", value: consumerId });
   recordLookup(model, "consumers", consumerId, consumer);
   if (consumer === null) {
     // Kong sends this one without WWW-Authenticate.
     return fail(`Could not find consumer for '${claimName}=${key}'`, undefined);
   }
-  return { ok: true, headers: upstreamHeadersFor(consumer, credential), token };
-}
-
-/** `kong.client.load_consumer(id, true)`: by id when UUID-shaped, then by username. */
-function loadAnonymous(model: KongModel, anonymous: string): Row | null {
-  if (isValidUuid(anonymous)) {
-    const byId = model.consumers.select({ field: "id", value: anonymous });
-    if (byId !== null) return byId;
-  }
-  return model.consumers.select({ field: "username", value: anonymous });
+  // The credential was found by its key, which identifies it upstream.
+  return { ok: true, headers: consumerHeaders(consumer, key), token };
 }
 
 /**
  * The plugin's access phase. Authentication state lives in the model, so Admin API changes
- * apply to the very next request (Kong invalidates its cache on every write).
+ * apply to the very next request (Kong invalidates its cache on every write). Kong's
+ * "anonymous and a credential is already set" skip is left out: jwt (priority 1450) runs
+ * before every other auth plugin the emulator has, so no credential is ever set before it.
  */
 export function runJwtPlugin(
   model: KongModel,
   config: JwtPluginConfig,
   request: PluginRequest,
-  options: JwtRunOptions = {},
+  format: WwwAuthenticateFormat = "3.9",
 ): JwtOutcome {
   if (!config.run_on_preflight && request.method === "OPTIONS") return { kind: "skipped" };
-  if (config.anonymous !== null && options.credentialAlreadySet === true) {
-    return { kind: "skipped" };
-  }
   try {
-    const result = authenticate(model, config, request, options.wwwAuthenticate ?? "3.9");
+    const result = authenticate(model, config, request, format);
     if (result.ok) {
       return { kind: "authenticated", upstreamHeaders: result.headers, token: result.token };
     }
     if (config.anonymous !== null) {
-      const anonymous = loadAnonymous(model, config.anonymous);
+      const anonymous = loadAnonymousConsumer(model, config.anonymous);
       // Kong 3.9.3 then calls authenticate(nil, nil), which raises: a 500.
       if (anonymous === null) return { kind: "error" };
-      return { kind: "authenticated", upstreamHeaders: upstreamHeadersFor(anonymous, null) };
+      return { kind: "authenticated", upstreamHeaders: consumerHeaders(anonymous, null) };
     }
     return {
       kind: "rejected",

@@ -4,10 +4,10 @@
  * headers and the query string, `hide_credentials`, `anonymous` (logical OR) and the 401s.
  * Credentials come from the declarative file (`keyauth_credentials`).
  */
+import { consumerHeaders, loadAnonymousConsumer } from "./consumer-headers.js";
 import type { FieldErrors } from "./dao-errors.js";
-import { isValidUuid } from "./ids.js";
 import type { KongModel } from "./model.js";
-import type { Row } from "./schema.js";
+import { isPlainObject } from "./schema.js";
 
 /** The key-auth plugin's configuration with every default filled in. */
 export interface KeyAuthPluginConfig {
@@ -49,16 +49,12 @@ const BOOLEANS = new Set([
   "run_on_preflight",
 ]);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Validates a key-auth `config` and fills its defaults, with Kong's messages. */
 export function validateKeyAuthConfig(
   input: unknown,
 ): { ok: true; config: KeyAuthPluginConfig } | { ok: false; errors: FieldErrors } {
   const raw = input === undefined || input === null ? {} : input;
-  if (!isRecord(raw)) return { ok: false, errors: { config: "expected a record" } };
+  if (!isPlainObject(raw)) return { ok: false, errors: { config: "expected a record" } };
   const errors: FieldErrors = {};
   const merged: Record<string, unknown> = { ...DEFAULTS };
   for (const [key, value] of Object.entries(raw)) {
@@ -122,28 +118,52 @@ export type KeyAuthOutcome =
     }
   | { readonly kind: "error" };
 
-function consumerHeaders(
-  consumer: Row,
-  credential: KongKeyAuthCredential | null,
-): Record<string, string | null> {
-  const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
-  return {
-    "X-Consumer-ID": text(consumer.id),
-    "X-Consumer-Custom-ID": text(consumer.custom_id),
-    "X-Consumer-Username": text(consumer.username),
-    // key-auth identifies the credential by its id (jwt uses the key).
-    "X-Credential-Identifier": credential === null ? null : credential.id,
-    "X-Anonymous-Consumer": credential === null ? "true" : null,
-  };
-}
-
-/** `kong.client.load_consumer(id, true)`: by id when UUID-shaped, then by username. */
-function loadAnonymous(model: KongModel, anonymous: string): Row | null {
-  if (isValidUuid(anonymous)) {
-    const byId = model.consumers.select({ field: "id", value: anonymous });
-    if (byId !== null) return byId;
+/** The plugin's `do_authentication`: the consumer of the key found, or the 401. */
+function authenticate(
+  model: KongModel,
+  credentials: readonly KongKeyAuthCredential[],
+  config: KeyAuthPluginConfig,
+  request: KeyAuthRequest,
+): KeyAuthOutcome {
+  const reject = (message: string): KeyAuthOutcome => ({
+    kind: "rejected",
+    status: 401,
+    message,
+    wwwAuthenticate: config.realm === null ? "Key" : `Key realm="${config.realm}"`,
+  });
+  let key: string | undefined;
+  const cleared: Record<string, null> = {};
+  const clearedQueryArgs: string[] = [];
+  for (const name of config.key_names) {
+    let values: readonly (string | true)[] = [];
+    if (config.key_in_header) values = request.headerValues(name);
+    if (values.length === 0 && config.key_in_query) values = request.queryValues(name);
+    if (values.length > 1) return reject("Duplicate API key found");
+    const value = values[0];
+    if (typeof value === "string") {
+      key = value;
+      if (config.hide_credentials) {
+        cleared[name] = null;
+        clearedQueryArgs.push(name);
+      }
+      break;
+    }
   }
-  return model.consumers.select({ field: "username", value: anonymous });
+  if (key === undefined || key === "") return reject("No API key found in request");
+  const credential = credentials.find((candidate) => candidate.key === key);
+  // A credential whose consumer is gone was cascade-deleted with it.
+  const consumer =
+    credential === undefined
+      ? null
+      : model.consumers.view({ field: "id", value: credential.consumer.id });
+  if (credential === undefined || consumer === null) return reject("Unauthorized");
+  return {
+    kind: "authenticated",
+    // key-auth identifies the credential by its id (jwt uses the key).
+    upstreamHeaders: { ...cleared, ...consumerHeaders(consumer, credential.id) },
+    clearedQueryArgs,
+    credentialSet: true,
+  };
 }
 
 /**
@@ -159,59 +179,9 @@ export function runKeyAuthPlugin(
 ): KeyAuthOutcome {
   if (!config.run_on_preflight && request.method === "OPTIONS") return { kind: "skipped" };
   if (config.anonymous !== null && credentialAlreadySet) return { kind: "skipped" };
-  const wwwAuthenticate = config.realm === null ? "Key" : `Key realm="${config.realm}"`;
-  const reject = (message: string): KeyAuthOutcome => ({
-    kind: "rejected",
-    status: 401,
-    message,
-    wwwAuthenticate,
-  });
-
-  let key: string | undefined;
-  let failure: KeyAuthOutcome | undefined;
-  const cleared: Record<string, null> = {};
-  const clearedQueryArgs: string[] = [];
-  for (const name of config.key_names) {
-    let values: readonly (string | true)[] = [];
-    if (config.key_in_header) values = request.headerValues(name);
-    if (values.length === 0 && config.key_in_query) values = request.queryValues(name);
-    if (values.length > 1) {
-      failure = reject("Duplicate API key found");
-      break;
-    }
-    const value = values[0];
-    if (typeof value === "string") {
-      key = value;
-      if (config.hide_credentials) {
-        cleared[name] = null;
-        clearedQueryArgs.push(name);
-      }
-      break;
-    }
-  }
-  if (failure === undefined && (key === undefined || key === "")) {
-    failure = reject("No API key found in request");
-  }
-  let outcome: KeyAuthOutcome | undefined = failure;
-  if (outcome === undefined) {
-    const credential = credentials.find((candidate) => candidate.key === key);
-    // A credential whose consumer is gone was cascade-deleted with it.
-    const consumer =
-      credential === undefined
-        ? null
-        : model.consumers.select({ field: "id", value: credential.consumer.id });
-    if (credential === undefined || consumer === null) outcome = reject("Unauthorized");
-    else {
-      outcome = {
-        kind: "authenticated",
-        upstreamHeaders: { ...cleared, ...consumerHeaders(consumer, credential) },
-        clearedQueryArgs,
-        credentialSet: true,
-      };
-    }
-  }
+  const outcome = authenticate(model, credentials, config, request);
   if (outcome.kind !== "rejected" || config.anonymous === null) return outcome;
-  const anonymous = loadAnonymous(model, config.anonymous);
+  const anonymous = loadAnonymousConsumer(model, config.anonymous);
   // set_consumer(nil) makes kong.client.authenticate raise: a 500.
   if (anonymous === null) return { kind: "error" };
   return {

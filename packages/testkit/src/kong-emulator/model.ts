@@ -74,6 +74,11 @@ export interface EntityDao {
   readonly schema: EntitySchema;
   /** A copy of the row whose `field` equals `value`, or `null`. */
   select(lookup: Lookup): Row | null;
+  /**
+   * The stored row itself, read-only, or `null`: for the proxy, which reads a credential and
+   * its consumer on every request and need not pay for the copy {@link EntityDao.select} makes.
+   */
+  view(lookup: Lookup): Readonly<Row> | null;
   insert(input: Row, options?: WriteOptions): DaoResult<Row>;
   update(lookup: Lookup, input: Row, options?: WriteOptions): DaoResult<Row>;
   upsert(lookup: Lookup, input: Row, options?: WriteOptions): DaoResult<Row>;
@@ -183,28 +188,27 @@ export function encodeOffset(id: string): string {
     .replace(/=+$/, "");
 }
 
-interface Store {
-  rows: Map<string, Row>;
-}
+/** One entity's rows by (lower-case) id. */
+type Store = Map<string, Row>;
 
 /** Creates an empty model. */
 export function createKongModel(options: KongModelOptions = {}): KongModel {
   const clock = options.now ?? Date.now;
   const nowSeconds = (): number => Math.floor(clock() / 1000);
-  const consumerStore: Store = { rows: new Map() };
-  const jwtStore: Store = { rows: new Map() };
+  const consumerStore: Store = new Map();
+  const jwtStore: Store = new Map();
 
   function findRow(store: Store, lookup: Lookup): Row | undefined {
     if (lookup.field === "id") {
-      return isValidUuid(lookup.value) ? store.rows.get(lookup.value.toLowerCase()) : undefined;
+      return isValidUuid(lookup.value) ? store.get(lookup.value.toLowerCase()) : undefined;
     }
-    for (const row of store.rows.values()) if (row[lookup.field] === lookup.value) return row;
+    for (const row of store.values()) if (row[lookup.field] === lookup.value) return row;
     return undefined;
   }
 
   function conflict(store: Store, field: string, value: unknown, exceptId?: unknown): boolean {
     if (value === null || value === undefined) return false;
-    for (const row of store.rows.values()) {
+    for (const row of store.values()) {
       if (row.id !== exceptId && row[field] === value) return true;
     }
     return false;
@@ -238,7 +242,7 @@ export function createKongModel(options: KongModelOptions = {}): KongModel {
     checkPk: boolean,
     pkKey: Record<string, unknown>,
   ): DaoError | null {
-    const pkTaken = checkPk && store.rows.has(String(entity.id));
+    const pkTaken = checkPk && store.has(String(entity.id));
     const taken = schema.uniqueFields.filter((field) =>
       conflict(store, field, entity[field], exceptId),
     );
@@ -256,7 +260,7 @@ export function createKongModel(options: KongModelOptions = {}): KongModel {
   function foreignError(schema: EntitySchema, entity: Row): DaoError | null {
     if (schema.name !== "jwt_secrets") return null;
     const reference = entity.consumer as Row;
-    if (consumerStore.rows.has(String(reference.id).toLowerCase())) return null;
+    if (consumerStore.has(String(reference.id).toLowerCase())) return null;
     return foreignKeyViolation("consumer", { id: reference.id }, "consumers");
   }
 
@@ -274,13 +278,12 @@ export function createKongModel(options: KongModelOptions = {}): KongModel {
       const reference = row.consumer as Row;
       row.consumer = { id: normaliseId(reference.id) };
     }
-    target.rows.set(String(row.id), row);
+    target.set(String(row.id), row);
     return clone(row);
   }
 
-  function prepare(schema: EntitySchema, input: Row, context: WriteContext): DaoResult<Row> {
-    const data = schema.processAutoFields(clone(input), context, nowSeconds());
-    return { ok: true, value: data };
+  function prepare(schema: EntitySchema, input: Row, context: WriteContext): Row {
+    return schema.processAutoFields(clone(input), context, nowSeconds());
   }
 
   function validated(schema: EntitySchema, entity: Row, context: WriteContext): DaoError | null {
@@ -297,10 +300,11 @@ export function createKongModel(options: KongModelOptions = {}): KongModel {
         const row = findRow(target, lookup);
         return row === undefined ? null : clone(row);
       },
+      view(lookup) {
+        return findRow(target, lookup) ?? null;
+      },
       insert(input, writeOptions = {}) {
-        const prepared = prepare(schema, input, "insert");
-        if (!prepared.ok) return prepared;
-        const entity = prepared.value;
+        const entity = prepare(schema, input, "insert");
         const err = validated(schema, entity, "insert");
         if (err !== null) return { ok: false, error: err };
         if (writeOptions.dbless === true)
@@ -324,7 +328,6 @@ export function createKongModel(options: KongModelOptions = {}): KongModel {
       },
       update(lookup, input, writeOptions = {}) {
         const prepared = prepare(schema, input, "update");
-        if (!prepared.ok) return prepared;
         const existing = findRow(target, lookup);
         if (existing === undefined) {
           return {
@@ -332,8 +335,8 @@ export function createKongModel(options: KongModelOptions = {}): KongModel {
             error: notFound({ [lookup.field]: lookup.value }, lookup.field === "id"),
           };
         }
-        const merged: Row = { ...clone(existing) };
-        for (const [field, value] of Object.entries(prepared.value)) {
+        const merged = clone(existing);
+        for (const [field, value] of Object.entries(prepared)) {
           if (value !== undefined) merged[field] = value;
         }
         const err = validated(schema, merged, "update");
@@ -350,9 +353,7 @@ export function createKongModel(options: KongModelOptions = {}): KongModel {
         return { ok: true, value: store(schema, target, merged) };
       },
       upsert(lookup, input, writeOptions = {}) {
-        const prepared = prepare(schema, input, "upsert");
-        if (!prepared.ok) return prepared;
-        const entity = prepared.value;
+        const entity = prepare(schema, input, "upsert");
         entity[lookup.field] = lookup.field === "id" ? normaliseId(lookup.value) : lookup.value;
         const err = validated(schema, entity, "upsert");
         if (err !== null) return { ok: false, error: err };
@@ -382,10 +383,10 @@ export function createKongModel(options: KongModelOptions = {}): KongModel {
         if (writeOptions.dbless === true) {
           return { ok: false, error: unsupported(schema, "remove", lookup.field) };
         }
-        target.rows.delete(String(existing.id));
+        target.delete(String(existing.id));
         if (schema.name === "consumers") {
-          for (const [id, row] of jwtStore.rows) {
-            if ((row.consumer as Row).id === existing.id) jwtStore.rows.delete(id);
+          for (const [id, row] of jwtStore) {
+            if ((row.consumer as Row).id === existing.id) jwtStore.delete(id);
           }
         }
         return { ok: true, value: true };
@@ -419,7 +420,7 @@ export function createKongModel(options: KongModelOptions = {}): KongModel {
             return { ok: false, error: databaseError("invalid offset token") };
           }
         }
-        const sorted = [...target.rows.values()]
+        const sorted = [...target.values()]
           .filter((row) => filter === undefined || filter(row))
           .sort((a, b) => compareIds(String(a.id), String(b.id)))
           .filter((row) => after === undefined || String(row.id) > after);
@@ -431,7 +432,7 @@ export function createKongModel(options: KongModelOptions = {}): KongModel {
         return { ok: true, value: { rows } };
       },
       all() {
-        return [...target.rows.values()]
+        return [...target.values()]
           .sort((a, b) => compareIds(String(a.id), String(b.id)))
           .map(clone);
       },
@@ -460,11 +461,10 @@ export function createKongModel(options: KongModelOptions = {}): KongModel {
       return unwrap<KongConsumer>(consumers.insert({ ...input }));
     },
     createJwtCredential(consumer, input = {}) {
-      const owner = consumers.select(consumerLookup(consumer));
+      const lookup = consumerLookup(consumer);
+      const owner = consumers.view(lookup);
       if (owner === null) {
-        throw new KongModelError(
-          notFound({ [consumerLookup(consumer).field]: consumer }, isValidUuid(consumer)),
-        );
+        throw new KongModelError(notFound({ [lookup.field]: consumer }, lookup.field === "id"));
       }
       return unwrap<KongJwtCredential>(jwtSecrets.insert({ ...input, consumer: { id: owner.id } }));
     },
@@ -487,8 +487,8 @@ export function createKongModel(options: KongModelOptions = {}): KongModel {
       consumers.delete(consumerLookup(idOrUsername));
     },
     reset() {
-      consumerStore.rows.clear();
-      jwtStore.rows.clear();
+      consumerStore.clear();
+      jwtStore.clear();
     },
   };
 }

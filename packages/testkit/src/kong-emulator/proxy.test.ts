@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDeclarativeConfig } from "./declarative-config.js";
 import { type RunningKongEmulator, startKongEmulator } from "./http-server.js";
-import {
-  type EchoedRequest,
-  type EchoUpstream,
-  rawRequest,
-  startEchoUpstream,
-} from "./test-support.js";
+import { type EchoUpstream, proxyRequest, rawRequest, startEchoUpstream } from "./test-support.js";
 
 describe("proxy on the HTTP emulator", () => {
   let upstream: EchoUpstream;
@@ -52,14 +47,11 @@ services:
     await upstream.close();
   });
 
-  async function send(
+  function send(
     path: string,
     options: { method?: string; headers?: string[]; body?: string } = {},
   ) {
-    const reply = await rawRequest(kong.proxyUrl, { path, ...options });
-    const echo =
-      reply.headers.get("x-upstream") === "echo" ? (JSON.parse(reply.text) as EchoedRequest) : null;
-    return { ...reply, echo };
+    return proxyRequest(kong.proxyUrl, { path, ...options });
   }
 
   it("forwards method, path, query, headers and body and adds Kong's proxy headers", async () => {

@@ -7,7 +7,13 @@ import { randomBytes } from "node:crypto";
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { HEADERS, JSON_CONTENT_TYPE, SERVER_HEADER } from "./constants.js";
-import type { DeclarativeConfig, ServiceConfig } from "./declarative-config.js";
+import type {
+  DeclarativeConfig,
+  ExtraPluginInstance,
+  JwtPluginInstance,
+  RouteConfig,
+  ServiceConfig,
+} from "./declarative-config.js";
 import { type PluginRequest, runJwtPlugin, type WwwAuthenticateFormat } from "./jwt-plugin.js";
 import { runKeyAuthPlugin } from "./key-auth.js";
 import { kongJson } from "./kong-json.js";
@@ -24,6 +30,9 @@ export interface ProxyOptions {
   readonly wwwAuthenticate?: WwwAuthenticateFormat;
 }
 
+type KeyAuthPluginInstance = Extract<ExtraPluginInstance, { readonly name: "key-auth" }>;
+type CtxCheckerPluginInstance = Extract<ExtraPluginInstance, { readonly name: "ctx-checker" }>;
+
 /** A node:http request listener. */
 export type ProxyHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -37,6 +46,21 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
+/** Request headers Kong sets itself upstream, whatever the client sent. */
+const OVERRIDDEN = new Set([
+  "host",
+  "content-length",
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "x-forwarded-path",
+  "x-forwarded-prefix",
+  "x-real-ip",
+  "via",
+  "x-kong-request-id",
+]);
+
 const MIME_TYPES: Record<string, string> = {
   "application/json": JSON_CONTENT_TYPE,
   "text/html": "text/html; charset=utf-8",
@@ -46,16 +70,16 @@ const MIME_TYPES: Record<string, string> = {
   text: "text/plain; charset=utf-8",
 };
 
+const MEDIA_RANGE =
+  /^\s*((?:[a-z0-9][a-z0-9\-!#$&^_+.]+|\*)\/(?:[a-z0-9][a-z0-9\-!#$&^_+.]+|\*))\s*(?:;\s*q=([0-9.]+))?/i;
+
 /** `get_response_type`: the MIME type of an error body, negotiated from `Accept`. */
-export function responseTypeFor(accept: string | undefined): string {
+function responseTypeFor(accept: string | undefined): string {
   let chosen = JSON_CONTENT_TYPE;
   if (accept === undefined) return chosen;
   let best = 0;
   for (const part of accept.split(",")) {
-    const match =
-      /^\s*((?:[a-z0-9][a-z0-9\-!#$&^_+.]+|\*)\/(?:[a-z0-9][a-z0-9\-!#$&^_+.]+|\*))\s*(?:;\s*q=([0-9.]+))?/i.exec(
-        part,
-      );
+    const match = MEDIA_RANGE.exec(part);
     if (match === null) continue;
     const mediaType = (match[1] ?? "").toLowerCase();
     const quality = match[2] === undefined ? 1 : Number(match[2]);
@@ -81,9 +105,13 @@ export function errorBody(mimeType: string, message: string, requestId: string):
   return `{\n  "message":"${message}",\n  "request_id":"${requestId}"\n}`;
 }
 
+/** Every value of a header, by name case-insensitively and with `_` for `-`, as ngx reads it. */
+function headerValues(req: IncomingMessage, name: string): readonly string[] {
+  return req.headersDistinct[name.toLowerCase().replace(/_/g, "-")] ?? [];
+}
+
 function firstHeader(req: IncomingMessage, name: string): string | undefined {
-  const key = name.toLowerCase().replace(/_/g, "-");
-  return req.headersDistinct[key]?.[0];
+  return headerValues(req, name)[0];
 }
 
 function cookieOf(req: IncomingMessage, name: string): string | undefined {
@@ -177,9 +205,37 @@ function headerObject(
   return object;
 }
 
+/** The plugins that run on one route, in priority order: jwt (1450), key-auth (1250), ctx-checker (1000). */
+interface RoutePlugins {
+  readonly jwt: JwtPluginInstance | undefined;
+  readonly keyAuth: KeyAuthPluginInstance | undefined;
+  readonly ctxChecker: CtxCheckerPluginInstance | undefined;
+}
+
+/** Resolves each route's plugins once, at config load, rather than on every request. */
+function pluginsByRoute(config: DeclarativeConfig): Map<RouteConfig, RoutePlugins> {
+  const extras = config.extraPlugins ?? [];
+  const keyAuths = extras.filter((p): p is KeyAuthPluginInstance => p.name === "key-auth");
+  const ctxCheckers = extras.filter((p): p is CtxCheckerPluginInstance => p.name === "ctx-checker");
+  return new Map(
+    config.routes.map((route) => {
+      const scope = { routeId: route.id, serviceId: route.serviceId };
+      const plugins: RoutePlugins = {
+        jwt: pluginFor(config.plugins, scope),
+        keyAuth: pluginFor(keyAuths, scope),
+        ctxChecker: pluginFor(ctxCheckers, scope),
+      };
+      return [route, plugins];
+    }),
+  );
+}
+
+const NO_PLUGINS: RoutePlugins = { jwt: undefined, keyAuth: undefined, ctxChecker: undefined };
+
 /** Creates the proxy's request listener. */
 export function createProxyHandler(options: ProxyOptions): ProxyHandler {
   const router = createRouter(options.config);
+  const routePlugins = pluginsByRoute(options.config);
   const upstreamOverride = options.upstream === undefined ? undefined : new URL(options.upstream);
 
   return (req, res) => {
@@ -198,12 +254,18 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
       res.setHeader(HEADERS.requestId, requestId);
       res.end(req.method === "HEAD" ? undefined : body);
     };
-    const sendError = (status: number, message: string, negotiateFromContentType: boolean) => {
+    /** `kong.response.error`: Kong's template, in the MIME type negotiated from the request. */
+    const sendError = (
+      status: number,
+      message: string,
+      negotiateFromContentType: boolean,
+      headers: Record<string, string> = {},
+    ) => {
       const accept =
         firstHeader(req, "accept") ??
         (negotiateFromContentType ? firstHeader(req, "content-type") : undefined);
       const mime = responseTypeFor(accept);
-      sendKong(status, errorBody(mime, message, requestId), { "Content-Type": mime });
+      sendKong(status, errorBody(mime, message, requestId), { "Content-Type": mime, ...headers });
     };
 
     const rawUrl = req.url ?? "/";
@@ -221,18 +283,7 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
     const upstreamHeaders: Record<string, string | null> = {};
     const query = queryOf(rawQuery);
     let forwardedQuery = rawQuery;
-    // Plugins run by priority: jwt (1450), key-auth (1250), ctx-checker (1000).
-    const scope = { routeId: match.route.id, serviceId: match.route.serviceId };
-    const jwt = pluginFor(options.config.plugins, scope);
-    const extras = options.config.extraPlugins ?? [];
-    const keyAuth = pluginFor(
-      extras.flatMap((p) => (p.name === "key-auth" ? [p] : [])),
-      scope,
-    );
-    const ctxChecker = pluginFor(
-      extras.flatMap((p) => (p.name === "ctx-checker" ? [p] : [])),
-      scope,
-    );
+    const { jwt, keyAuth, ctxChecker } = routePlugins.get(match.route) ?? NO_PLUGINS;
     let credentialSet = false;
     let authenticatedJwtToken: string | undefined;
     const ctxCheckerHeaders = (): Record<string, string> => {
@@ -258,12 +309,12 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
         header: (name) => firstHeader(req, name),
         cookie: (name) => cookieOf(req, name),
       };
-      const outcome = runJwtPlugin(options.model, jwt.config, pluginRequest, {
-        ...(options.wwwAuthenticate === undefined
-          ? {}
-          : { wwwAuthenticate: options.wwwAuthenticate }),
-        credentialAlreadySet: credentialSet,
-      });
+      const outcome = runJwtPlugin(
+        options.model,
+        jwt.config,
+        pluginRequest,
+        options.wwwAuthenticate,
+      );
       if (outcome.kind === "rejected") {
         const headers: Record<string, string> = { "Content-Type": JSON_CONTENT_TYPE };
         if (outcome.wwwAuthenticate !== undefined)
@@ -288,16 +339,14 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
         keyAuth.config,
         {
           method,
-          headerValues: (name) => req.headersDistinct[name.toLowerCase().replace(/_/g, "-")] ?? [],
+          headerValues: (name) => headerValues(req, name),
           queryValues: (name) => query.get(name) ?? [],
         },
         credentialSet,
       );
       if (outcome.kind === "rejected") {
-        // key-auth answers through kong.response.error: Kong's template, chosen by Accept.
-        const mime = responseTypeFor(firstHeader(req, "accept"));
-        sendKong(outcome.status, errorBody(mime, outcome.message, requestId), {
-          "Content-Type": mime,
+        // key-auth answers through kong.response.error, negotiated from Accept only.
+        sendError(outcome.status, outcome.message, false, {
           "WWW-Authenticate": outcome.wwwAuthenticate,
         });
         return;
@@ -337,25 +386,12 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
         const remote = req.socket.remoteAddress ?? "127.0.0.1";
         const host = hostHeader.replace(/:\d+$/, "").toLowerCase();
         const cleared = new Set(Object.keys(upstreamHeaders).map((name) => name.toLowerCase()));
-        const overridden = new Set([
-          "host",
-          "content-length",
-          "x-forwarded-for",
-          "x-forwarded-proto",
-          "x-forwarded-host",
-          "x-forwarded-port",
-          "x-forwarded-path",
-          "x-forwarded-prefix",
-          "x-real-ip",
-          "via",
-          "x-kong-request-id",
-        ]);
         const headers: [string, string][] = [];
         const raw = req.rawHeaders;
         for (let i = 0; i + 1 < raw.length; i += 2) {
           const name = raw[i] ?? "";
           const lower = name.toLowerCase();
-          if (HOP_BY_HOP.has(lower) || overridden.has(lower) || cleared.has(lower)) continue;
+          if (HOP_BY_HOP.has(lower) || OVERRIDDEN.has(lower) || cleared.has(lower)) continue;
           headers.push([name, raw[i + 1] ?? ""]);
         }
         const defaultPort = service.protocol === "https" ? 443 : 80;

@@ -128,7 +128,7 @@ function setPath(root: { [key: string]: ArgValue }, path: string[], value: ArgVa
 }
 
 /** Decodes ordered pairs into a nested object (`consumer.id`, `tags[]`, `tags[2]`, repeats). */
-export function decodePairs(pairs: [string, ArgValue][]): Record<string, ArgValue> {
+function decodePairs(pairs: [string, ArgValue][]): Record<string, ArgValue> {
   const out: { [key: string]: ArgValue } = {};
   for (const [name, value] of pairs) {
     const { base, keys } = splitName(name);
@@ -170,7 +170,7 @@ function inferValue(value: unknown, type: InferType | undefined): unknown {
 }
 
 /** `infer`: converts decoded strings into the types the schema expects. */
-export function inferArgs(args: Record<string, unknown>, spec: InferSpec): Row {
+function inferArgs(args: Record<string, unknown>, spec: InferSpec): Row {
   const out: Row = {};
   for (const [key, value] of Object.entries(args)) out[key] = inferValue(value, spec[key]);
   return out;

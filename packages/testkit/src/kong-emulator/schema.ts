@@ -15,7 +15,7 @@ export type Row = Record<string, unknown>;
 export type WriteContext = "insert" | "update" | "upsert";
 
 /** Generic messages of `kong/db/schema/init.lua`. */
-export const MESSAGES = {
+const MESSAGES = {
   required: "required field missing",
   unknown: "unknown field",
   string: "expected a string",
@@ -31,7 +31,8 @@ export const MESSAGES = {
 const ALGORITHM_ONE_OF = `expected one of: ${JWT_ALGORITHMS.join(", ")}`;
 const KEYED_ALGORITHMS = new Set(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA"]);
 
-function isPlainObject(value: unknown): value is Row {
+/** A JSON object (a Lua table with string keys): not `null`, not an array. */
+export function isPlainObject(value: unknown): value is Row {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

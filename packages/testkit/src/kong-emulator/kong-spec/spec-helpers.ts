@@ -4,23 +4,13 @@
  * HTTP client that encodes bodies like Kong's `http_client:send`, `jwt_parser.encode`, and the
  * blueprint sequences (`spec/fixtures/blueprints.lua`).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { constants, createHmac, type KeyObject, randomUUID, sign } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePorts } from "../../e2e/free-ports.js";
-import { rawRequest } from "../test-support.js";
-
-/** The repository root, where `pnpm kong-emulator` is defined. */
-const ROOT = join(import.meta.dirname, "../../../../..");
-
-/** A port nobody listens on right now (the emulator is told it explicitly, as in CI). */
-export async function freePort(): Promise<number> {
-  const [port] = await freePorts(1);
-  if (port === undefined) throw new Error("no free port");
-  return port;
-}
+import { signJwt } from "../../e2e/sign-jwt.js";
+import { rawRequest, runEmulatorCli } from "../test-support.js";
 
 /** An emulator started with `pnpm --silent kong-emulator`, as `helpers.start_kong` does. */
 export interface KongProcess {
@@ -28,23 +18,6 @@ export interface KongProcess {
   readonly proxyUrl: string;
   /** `helpers.stop_kong()`: SIGTERM, then waits for exit code 0. */
   stop(): Promise<number | null>;
-}
-
-function launch(configPath: string, adminPort: number, proxyPort: number): ChildProcess {
-  return spawn(
-    "pnpm",
-    [
-      "--silent",
-      "kong-emulator",
-      "--config",
-      configPath,
-      "--admin-port",
-      String(adminPort),
-      "--proxy-port",
-      String(proxyPort),
-    ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-  );
 }
 
 /** How a start ended: a running emulator, or the exit code and stderr of one that refused. */
@@ -61,9 +34,18 @@ export async function launchKong(config: Record<string, unknown>): Promise<KongS
   const configPath = join(dir, "kong.json");
   writeFileSync(configPath, JSON.stringify(config));
   for (let attempt = 1; ; attempt++) {
-    const adminPort = await freePort();
-    const proxyPort = await freePort();
-    const child = launch(configPath, adminPort, proxyPort);
+    // Two ports nobody listens on right now (the emulator is told them, as in CI), taken
+    // together so that they differ.
+    const [adminPort, proxyPort] = await freePorts(2);
+    if (adminPort === undefined || proxyPort === undefined) throw new Error("no free ports");
+    const child = runEmulatorCli([
+      "--config",
+      configPath,
+      "--admin-port",
+      String(adminPort),
+      "--proxy-port",
+      String(proxyPort),
+    ]);
     // "close", not "exit": at "exit" stderr may still hold the refusal this function reads.
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
     let stderr = "";
@@ -136,7 +118,7 @@ export function luaEscape(value: string): string {
  * `kong.tools.http.encode_args`: keys sorted, arrays as `key[1]`, records as `key.sub`,
  * `null` as an empty value; `raw` leaves keys and values unescaped (bodies in specs).
  */
-export function encodeArgs(args: Record<string, unknown>, raw = false): string {
+function encodeArgs(args: Record<string, unknown>, raw = false): string {
   const out: string[] = [];
   const pair = (key: string, value: string) =>
     out.push(raw ? `${key}=${value}` : `${luaEscape(key)}=${luaEscape(value)}`);
@@ -238,31 +220,13 @@ export function osTime(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-const DIGESTS: Record<string, string> = { "256": "sha256", "384": "sha384", "512": "sha512" };
-
 /**
- * `kong.plugins.jwt.jwt_parser.encode(data, key, alg, header)`: header `{typ, alg}` unless
- * given; ES signatures raw (`ecdsa_use_raw`), PS signatures with OpenSSL's default salt.
+ * `kong.plugins.jwt.jwt_parser.encode(data, key, alg, header)` is the e2e signer: header
+ * `{typ, alg}` unless given, ES signatures raw (`ecdsa_use_raw`). Its PS salt is the digest's
+ * length rather than OpenSSL's default, which changes no test: Kong verifies PS with any salt
+ * length, as the emulator does.
  */
-export function encodeJwt(
-  data: Record<string, unknown>,
-  key: string | KeyObject,
-  alg = "HS256",
-  header: Record<string, unknown> = { typ: "JWT", alg },
-): string {
-  const b64 = (value: string | Buffer) => Buffer.from(value).toString("base64url");
-  const input = `${b64(JSON.stringify(header))}.${b64(JSON.stringify(data))}`;
-  const digest = DIGESTS[alg.slice(2)] ?? "sha256";
-  let signature: Buffer;
-  if (typeof key === "string") signature = createHmac(digest, key).update(input).digest();
-  else if (alg.startsWith("ES"))
-    signature = sign(digest, Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
-  else if (alg.startsWith("PS"))
-    signature = sign(digest, Buffer.from(input), { key, padding: constants.RSA_PKCS1_PSS_PADDING });
-  else if (alg === "EdDSA") signature = sign(null, Buffer.from(input), key);
-  else signature = sign(digest, Buffer.from(input), key);
-  return `${input}.${b64(signature)}`;
-}
+export const encodeJwt = signJwt;
 
 /** The sequences of one `helpers.get_db_utils()` blueprint set. */
 export interface Blueprints {
